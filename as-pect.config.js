@@ -1,0 +1,11 @@
+// as-pect 8.1 on AssemblyScript 0.28 runs plain specs; its @as-pect/transform (class equality) does not
+// load on 0.28, so as-pect.asconfig.json leaves it out and specs compare fields, not whole objects.
+export default {
+  entries: ["assembly/__tests__/**/*.spec.ts"],
+  include: ["assembly/__tests__/**/*.include.ts"],
+  disclude: [/node_modules/],
+  async instantiate(memory, createImports, instantiate, binary) {
+    return instantiate(binary, createImports({ env: { memory } }));
+  },
+  outputBinary: false,
+};
