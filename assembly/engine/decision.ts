@@ -34,6 +34,10 @@ export class Decision {
   headers: string[] = [];
   /** Extracted descriptors for debug headers, flat key/value pairs sorted by key. */
   descriptors: string[] = [];
+  /** Counter updates that failed open because the store was unavailable or CAS retries ran out. */
+  storeErrors: i32 = 0;
+  /** CAS_MISMATCH rounds needed by this decision's counter updates (DESIGN.md section 3 metric). */
+  casRetries: i32 = 0;
 
   reset(): void {
     this.action = Action.ALLOW;
@@ -49,6 +53,8 @@ export class Decision {
     this.matchedPolicies = 0;
     this.headers.length = 0;
     this.descriptors.length = 0;
+    this.storeErrors = 0;
+    this.casRetries = 0;
   }
 
   addHeader(name: string, value: string): void {

@@ -118,6 +118,11 @@ export class LlmConfig {
 export class MatchEntry {
   key: DescriptorKey = new DescriptorKey();
   value: string = "";
+  /**
+   * false when the bundle's value is null, an array or an object: the reference compares Lua
+   * tostring() of it, an address, so such an entry never matches (value is then "").
+   */
+  comparable: bool = true;
 }
 
 @final

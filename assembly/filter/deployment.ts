@@ -1,0 +1,55 @@
+// Deployment options: the VM configuration (Envoy `vm_config.configuration`, read in proxy_on_vm_start) is
+// a small JSON object, separate from the policy bundle (the plugin configuration):
+//   {"trusted_proxies": ["10.0.0.0/8", "::1"], "trust_geo_headers": false, "shared_data_prefix": ""}
+// - trusted_proxies: peers whose X-Forwarded-For is believed (project decision 13, like nginx real_ip).
+// - trust_geo_headers: honour X-Country-Code / X-ASN / X-ASN-Type / X-Tor-Exit (decision 13).
+// - shared_data_prefix: prepended to every counter key (Kong needs "<zone>/" keys, research/gateways.md 2a).
+import { parseJson, JsonKind } from "../json";
+import { Cidr, parseCidr } from "./ip-address";
+
+@final
+export class Deployment {
+  trustedProxies: Cidr[] = [];
+  trustGeoHeaders: bool = false;
+  sharedDataPrefix: string = "";
+  /** Problems found in the VM configuration; they are logged and the option is ignored. */
+  warnings: string[] = [];
+}
+
+export function parseDeployment(text: string): Deployment {
+  const out = new Deployment();
+  if (text.trim().length == 0) return out;
+  const parsed = parseJson(text);
+  const root = parsed.value;
+  if (root === null || root.kind != JsonKind.OBJECT) {
+    out.warnings.push("vm configuration must be a JSON object: " + (root === null ? parsed.error : "wrong type"));
+    return out;
+  }
+  const proxies = root.get("trusted_proxies");
+  if (proxies !== null) {
+    if (proxies.kind != JsonKind.ARRAY) {
+      out.warnings.push("trusted_proxies must be an array of CIDR strings");
+    } else {
+      for (let i = 0; i < proxies.items.length; i++) {
+        const item = proxies.items[i];
+        const cidr = item.kind == JsonKind.STRING ? parseCidr(item.str) : null;
+        if (cidr === null) {
+          out.warnings.push("trusted_proxies[" + (i + 1).toString() + "] is not a CIDR");
+        } else {
+          out.trustedProxies.push(cidr);
+        }
+      }
+    }
+  }
+  const geo = root.get("trust_geo_headers");
+  if (geo !== null) {
+    if (geo.kind == JsonKind.BOOL) out.trustGeoHeaders = geo.bool;
+    else out.warnings.push("trust_geo_headers must be a boolean");
+  }
+  const prefix = root.get("shared_data_prefix");
+  if (prefix !== null) {
+    if (prefix.kind == JsonKind.STRING) out.sharedDataPrefix = prefix.str;
+    else out.warnings.push("shared_data_prefix must be a string");
+  }
+  return out;
+}

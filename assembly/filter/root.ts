@@ -1,0 +1,60 @@
+// Root context state: the compiled bundle of one plugin configuration. The root parses, streams only use
+// (STYLE.md, `on_configure` keeps the parsed config). A refused bundle leaves the previous engine of this root
+// in place (last good bundle keeps enforcing; envoyproxy/ratelimit SetConfig does the same), and in Envoy the
+// host itself also keeps the old plugin when on_configure returns false (research/gateways.md 1.2).
+import { Bundle, LoadResult, loadBundle } from "../policy";
+import { Engine, EngineOptions } from "../engine";
+import { Deployment } from "./deployment";
+import { hostLog, LogLevel } from "./host-calls";
+import { jsonNumber, jsonString, jsonStringArray } from "./json-text";
+
+@final
+export class RootState {
+  engine: Engine | null = null;
+  bundle: Bundle | null = null;
+  constructor(public id: u32) {}
+}
+
+function countRules(bundle: Bundle): i32 {
+  let rules = 0;
+  for (let i = 0; i < bundle.policies.length; i++) rules += unchecked(bundle.policies[i]).rules.length;
+  return rules;
+}
+
+/**
+ * The one line every host reads to learn what happened to a bundle (the decision service, the CLI's
+ * `validate` and the tests parse it): `load_report {"ok":...}`.
+ */
+export function loadReport(result: LoadResult): string {
+  const bundle = result.bundle;
+  if (bundle === null) {
+    return "load_report {\"ok\":false,\"version\":0,\"policies\":0,\"rules\":0,\"raw_policies\":0,\"raw_rules\":0,\"errors\":" +
+      jsonStringArray(result.policyErrors) + ",\"error\":" + jsonString(result.fatalError) + "}";
+  }
+  return "load_report {\"ok\":true,\"version\":" + jsonNumber(bundle.version) +
+    ",\"policies\":" + bundle.policies.length.toString() +
+    ",\"rules\":" + countRules(bundle).toString() +
+    ",\"raw_policies\":" + bundle.rawPolicyCount.toString() +
+    ",\"raw_rules\":" + bundle.rawRuleCount.toString() +
+    ",\"errors\":" + jsonStringArray(result.policyErrors) + ",\"error\":\"\"}";
+}
+
+/** Loads `text` into `root`; returns false when the bundle is refused (the root keeps its previous engine). */
+export function configureRoot(root: RootState, text: string, nowNs: u64, deployment: Deployment): bool {
+  const result = loadBundle(text, <i64>(nowNs / 1_000_000_000));
+  // Each dropped policy is logged as the reference does (spec 2.2).
+  for (let i = 0; i < result.policyErrors.length; i++) {
+    hostLog(LogLevel.ERROR, "load_from_string validation_error=" + unchecked(result.policyErrors[i]));
+  }
+  const bundle = result.bundle;
+  if (bundle === null) {
+    hostLog(LogLevel.ERROR, loadReport(result));
+    return false;
+  }
+  const options = new EngineOptions();
+  options.trustGeoHeaders = deployment.trustGeoHeaders;
+  root.engine = new Engine(bundle, options);
+  root.bundle = bundle;
+  hostLog(LogLevel.INFO, loadReport(result));
+  return true;
+}
