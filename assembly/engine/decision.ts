@@ -34,6 +34,8 @@ export class Decision {
   headers: string[] = [];
   /** Extracted descriptors for debug headers, flat key/value pairs sorted by key. */
   descriptors: string[] = [];
+  /** LLM token reservations made by this allow (spec 8.3); settled by Engine.reconcile. */
+  reservations: Reservation[] = [];
   /** Counter updates that failed open because the store was unavailable or CAS retries ran out. */
   storeErrors: i32 = 0;
   /** CAS_MISMATCH rounds needed by this decision's counter updates (DESIGN.md section 3 metric). */
@@ -53,6 +55,7 @@ export class Decision {
     this.matchedPolicies = 0;
     this.headers.length = 0;
     this.descriptors.length = 0;
+    this.reservations = [];
     this.storeErrors = 0;
     this.casRetries = 0;
   }
@@ -61,4 +64,27 @@ export class Decision {
     this.headers.push(name);
     this.headers.push(value);
   }
+}
+
+/**
+ * Tokens reserved by one token_bucket_llm rule on an allow (spec 8.3 step 5), kept by the glue until the
+ * response shows real usage; Engine.reconcile refunds what was reserved and not used. The glue treats it
+ * as opaque except for the streaming limits.
+ */
+@final
+export class Reservation {
+  policyId: string = "";
+  ruleName: string = "";
+  /** Counter keys as the limiter used them (shadow prefix included). */
+  tpmKey: string = "";
+  /** "" when the rule has no daily cap. */
+  tpdKey: string = "";
+  /** prompt + completion reserved (estimated_total). */
+  reserved: f64 = 0;
+  promptTokens: f64 = 0;
+  /** Completion tokens the reservation allows; the stream is cut past it (spec 8.7). */
+  completionTokens: f64 = 0;
+  shadow: bool = false;
+  /** The request asked for a streamed answer (spec 8.7 "Streaming request"). */
+  streaming: bool = false;
 }

@@ -15,4 +15,11 @@ export abstract class RequestView {
   abstract header(lowerName: string): string | null;
   /** The peer IP address without port (after trusted-proxy handling, project decision 13). */
   abstract peerAddress(): string;
+  /**
+   * The request body when the glue buffered it (only for requests where Engine.needsBody said so, spec
+   * 8.3: LLM prompt estimate, max_tokens, stream flag); null when not read.
+   */
+  body(): ArrayBuffer | null {
+    return null;
+  }
 }

@@ -11,6 +11,15 @@ export const enum LimitOutcome {
   FAIL_OPEN = 2,
 }
 
+/** What an ALLOW asks of the engine besides passing (spec 8.2 staged actions, 7 step 5.6). */
+export const enum LimitStage {
+  NONE = 0,
+  /** Pending allow with reason `budget_warn`. */
+  WARN = 1,
+  /** Pending throttle: allow after `delayMs`. */
+  THROTTLE = 2,
+}
+
 @final
 export class LimitResult {
   outcome: LimitOutcome = LimitOutcome.ALLOW;
@@ -26,6 +35,15 @@ export class LimitResult {
   hasRetryAfter: bool = false;
   retryAfter: f64 = 0;
 
+  /** Staged action of an ALLOW (cost_based only). */
+  stage: LimitStage = LimitStage.NONE;
+  /** Throttle delay in milliseconds, as configured (the engine caps it). */
+  delayMs: f64 = 0;
+  /** Counters that report a count (loop detection: identical requests in the window). */
+  count: f64 = 0;
+  /** JSON object text describing a reject for the client's error body ("" = none; token_bucket_llm). */
+  details: string = "";
+
   /** CAS_MISMATCH rounds this check needed (metrics, Decision.casRetries). */
   casRetries: i32 = 0;
 
@@ -40,6 +58,10 @@ export class LimitResult {
     this.reset = 0;
     this.hasRetryAfter = false;
     this.retryAfter = 0;
+    this.stage = LimitStage.NONE;
+    this.delayMs = 0;
+    this.count = 0;
+    this.details = "";
     this.casRetries = 0;
   }
 
@@ -54,6 +76,10 @@ export class LimitResult {
     this.reset = other.reset;
     this.hasRetryAfter = other.hasRetryAfter;
     this.retryAfter = other.retryAfter;
+    this.stage = other.stage;
+    this.delayMs = other.delayMs;
+    this.count = other.count;
+    this.details = other.details;
     this.casRetries = other.casRetries;
   }
 }

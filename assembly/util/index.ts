@@ -4,3 +4,5 @@ export { luaToNumber } from "./lua-tonumber";
 export { decodeBase64Url } from "./base64url";
 export { percentDecode } from "./percent-decode";
 export { StringBuilder } from "./string-builder";
+export { crc32Bytes, crc32String } from "./crc32";
+export { epochDay, nextUtcMidnight, utcDayStamp } from "./utc-date";

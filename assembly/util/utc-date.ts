@@ -1,0 +1,36 @@
+// Calendar arithmetic on UTC epoch seconds, without a host clock or time zone: the TPD counter key names
+// the UTC day (`YYYYMMDD`, spec 5.4 / 8.3) and its reset is the next UTC midnight. Civil-from-days is
+// Howard Hinnant's algorithm ("chrono-Compatible Low-Level Date Algorithms"), exact for the proleptic
+// Gregorian calendar over the whole i64 day range we can be given.
+
+const SECONDS_PER_DAY: f64 = 86400;
+
+/** Days since 1970-01-01 (floor), for any finite epoch-seconds value; 0 for NaN/infinite input. */
+export function epochDay(epochSeconds: f64): i64 {
+  if (!isFinite(epochSeconds)) return 0;
+  return i64(Math.floor(epochSeconds / SECONDS_PER_DAY));
+}
+
+/** Epoch seconds of the UTC midnight that ends the day containing `epochSeconds`. */
+export function nextUtcMidnight(epochSeconds: f64): f64 {
+  return f64(epochDay(epochSeconds) + 1) * SECONDS_PER_DAY;
+}
+
+/** `YYYYMMDD` of the UTC day containing `epochSeconds` (years before 1 or after 9999 are not padded). */
+export function utcDayStamp(epochSeconds: f64): string {
+  const z = epochDay(epochSeconds) + 719468;
+  const era = (z >= 0 ? z : z - 146096) / 146097;
+  const doe = z - era * 146097;
+  const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const mp = (5 * doy + 2) / 153;
+  const day = doy - (153 * mp + 2) / 5 + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return pad(year, 4) + pad(month, 2) + pad(day, 2);
+}
+
+function pad(value: i64, width: i32): string {
+  const text = value.toString();
+  return text.length >= width ? text : "0".repeat(width - text.length) + text;
+}

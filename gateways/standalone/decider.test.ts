@@ -1,0 +1,143 @@
+// Decider: how one filter outcome becomes the service's answer. The worker here is a scripted stand-in for
+// the host (it decides nothing); the real wasm through the real host is exercised in
+// test/decision-service.test.ts.
+import { describe, expect, it } from "vitest";
+import type { CallbackResult, HeaderList, HttpStream, LocalReply, StreamInfo, Worker } from "../host/types.js";
+import { Decider } from "./decider.js";
+import type { DecisionInput } from "./types.js";
+
+interface Script {
+  reply?: LocalReply;
+  trap?: boolean;
+  allowHeaders?: HeaderList;
+}
+
+class ScriptedWorker implements Worker {
+  failed = false;
+  readonly seen: Array<{ info?: StreamInfo; headers: HeaderList; finished: boolean }> = [];
+  constructor(readonly index: number, private readonly script: Script) {}
+  newStream(info?: StreamInfo): HttpStream {
+    const script = this.script;
+    const record = { info, headers: [] as HeaderList, finished: false };
+    this.seen.push(record);
+    const worker = this;
+    const result = (r: Partial<CallbackResult>): CallbackResult => ({ verdict: "continue", localReply: null, trapped: false, ...r });
+    let responseHeaders: HeaderList = [];
+    return {
+      contextId: 2,
+      requestHeaders: [],
+      get responseHeaders() {
+        return responseHeaders;
+      },
+      localReply: null,
+      onRequestHeaders(headers) {
+        record.headers = headers;
+        if (script.trap) {
+          worker.failed = true;
+          return result({ trapped: true, localReply: { status: 503, details: "wasm_fail_stream", body: new Uint8Array(), headers: [], grpcStatus: -1 } });
+        }
+        if (script.reply) return result({ verdict: "pause", localReply: script.reply });
+        return result({});
+      },
+      onResponseHeaders(headers) {
+        responseHeaders = [...headers, ...(script.allowHeaders ?? [])];
+        return result({});
+      },
+      onRequestBody: () => ({ ...result({}), body: new Uint8Array() }),
+      onResponseBody: () => ({ ...result({}), body: new Uint8Array() }),
+      finish() {
+        record.finished = true;
+      },
+    };
+  }
+}
+
+const input: DecisionInput = {
+  method: "GET",
+  uri: "/api/a?x=1",
+  authority: "api.example.com",
+  headers: [["x-api-key", "demo"]],
+  sourceAddress: "127.0.0.1:4000",
+};
+
+const reject: LocalReply = {
+  status: 429,
+  details: "fairvisor_reject",
+  body: new TextEncoder().encode('{"error":"rate_limited"}'),
+  headers: [
+    ["retry-after", "2"],
+    ["ratelimit-limit", "2"],
+    ["x-fairvisor-reason", "token_bucket_exceeded"],
+    ["content-type", "application/json"],
+    ["content-length", "24"],
+  ],
+  grpcStatus: -1,
+};
+
+describe("Decider", () => {
+  it("gives the stream the pseudo-headers, the client headers and source.address, then finishes it", () => {
+    const w = new ScriptedWorker(0, {});
+    new Decider({ workers: [w] }).decide(input);
+    expect(w.seen[0].headers).toEqual([
+      [":method", "GET"],
+      [":path", "/api/a?x=1"],
+      [":authority", "api.example.com"],
+      ["x-api-key", "demo"],
+    ]);
+    expect(w.seen[0].info).toEqual({ sourceAddress: "127.0.0.1:4000" });
+    expect(w.seen[0].finished).toBe(true);
+  });
+
+  it("allow: 200 with the filter's response headers in canonical case, no :status", () => {
+    const w = new ScriptedWorker(0, { allowHeaders: [["ratelimit-remaining", "1"], ["x-fairvisor-warning", "budget_warn"]] });
+    const answer = new Decider({ workers: [w] }).decide(input);
+    expect(answer.status).toBe(200);
+    expect(answer.headers).toEqual([["RateLimit-Remaining", "1"], ["X-Fairvisor-Warning", "budget_warn"]]);
+    expect(answer.body.byteLength).toBe(0);
+  });
+
+  it("reject: the local reply's status, headers (canonical case, framing dropped) and body", () => {
+    const answer = new Decider({ workers: [new ScriptedWorker(0, { reply: reject })] }).decide(input);
+    expect(answer.status).toBe(429);
+    expect(answer.headers).toEqual([
+      ["Retry-After", "2"],
+      ["RateLimit-Limit", "2"],
+      ["X-Fairvisor-Reason", "token_bucket_exceeded"],
+      ["Content-Type", "application/json"],
+    ]);
+    expect(new TextDecoder().decode(answer.body)).toBe('{"error":"rate_limited"}');
+  });
+
+  it("deny-status 403 turns a 429 into 403 with the same headers", () => {
+    const answer = new Decider({ workers: [new ScriptedWorker(0, { reply: reject })] }, 403).decide(input);
+    expect(answer.status).toBe(403);
+    expect(answer.headers[0]).toEqual(["Retry-After", "2"]);
+  });
+
+  it("a trapped VM answers 503 service_unavailable and is skipped afterwards", () => {
+    const bad = new ScriptedWorker(0, { trap: true });
+    const good = new ScriptedWorker(1, {});
+    const decider = new Decider({ workers: [bad, good] });
+    const first = decider.decide(input);
+    expect(first.status).toBe(503);
+    expect(first.headers).toContainEqual(["X-Fairvisor-Reason", "service_unavailable"]);
+    expect([decider.decide(input).status, decider.decide(input).status]).toEqual([200, 200]);
+    expect(bad.seen.length).toBe(1);
+    expect(good.seen.length).toBe(2);
+  });
+
+  it("all VMs failed: 503 without touching a worker", () => {
+    const w = new ScriptedWorker(0, {});
+    w.failed = true;
+    const answer = new Decider({ workers: [w] }).decide(input);
+    expect(answer.status).toBe(503);
+    expect(w.seen.length).toBe(0);
+  });
+
+  it("round-robin over the workers", () => {
+    const ws = [new ScriptedWorker(0, {}), new ScriptedWorker(1, {}), new ScriptedWorker(2, {})];
+    const decider = new Decider({ workers: ws });
+    for (let i = 0; i < 7; i++) decider.decide(input);
+    expect(ws.map((w) => w.seen.length)).toEqual([3, 2, 2]);
+  });
+});
