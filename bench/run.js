@@ -8,11 +8,9 @@ import { benchDecisionService } from "./decision-service.js";
 async function buildNoop() {
   mkdirSync(new URL("../build/", import.meta.url), { recursive: true });
   const out = new URL("../build/noop-filter.wasm", import.meta.url).pathname;
-  const { error, stderr } = await asc.main([
-    new URL("./fixtures/noop-filter.ts", import.meta.url).pathname,
-    "--config", new URL("../node_modules/@assemblyscript/wasi-shim/asconfig.json", import.meta.url).pathname,
-    "--runtime", "incremental", "-O3", "-o", out,
-  ]);
+  process.chdir(new URL("..", import.meta.url).pathname);
+  // Same compiler options as build/fairvisor.wasm (asconfig.json target "bench-noop").
+  const { error, stderr } = await asc.main(["bench/fixtures/noop-filter.ts", "--config", "asconfig.json", "--target", "bench-noop"]);
   if (error) throw new Error("noop build failed: " + stderr.toString());
   return new WebAssembly.Module(readFileSync(out));
 }

@@ -36,6 +36,28 @@ export class Decision {
   descriptors: string[] = [];
   /** LLM token reservations made by this allow (spec 8.3); settled by Engine.reconcile. */
   reservations: Reservation[] = [];
+  /**
+   * For a token_bucket_llm reject (spec 8.3, project decision 10): the `details` member of the
+   * OpenAI-compatible error body, as JSON object text, e.g.
+   * `{"reason":"tpm_exceeded","limit":1000,"requested":320}` (limit = the limit that was exceeded:
+   * max_prompt_tokens, max_tokens_per_request, tokens_per_minute or tokens_per_day; requested = the
+   * prompt estimate for prompt_tokens_exceeded, else prompt + completion). The glue then answers
+   * `{"error":{"message":"Rate limit exceeded: <reason>","type":"rate_limit_error",
+   * "code":"rate_limit_exceeded","details":<errorDetails>}}`. "" for every other decision.
+   */
+  errorDetails: string = "";
+  /**
+   * A circuit breaker with `alert: true` tripped or was found open during this decision (spec 8.6), in
+   * enforce or shadow mode: the glue logs it and counts it. `breakerPolicyId` names its policy.
+   */
+  breakerAlert: bool = false;
+  breakerPolicyId: string = "";
+  /**
+   * Identical requests counted by loop detection (spec 8.5), the last policy's count when several
+   * count; 0 when none ran. Enforcing loop detection also sends it as `X-Fairvisor-Loop-Count`
+   * (decision 4); a shadow one only reports it here (decision 2: no client-visible trace).
+   */
+  loopCount: i64 = 0;
   /** Counter updates that failed open because the store was unavailable or CAS retries ran out. */
   storeErrors: i32 = 0;
   /** CAS_MISMATCH rounds needed by this decision's counter updates (DESIGN.md section 3 metric). */
@@ -56,6 +78,10 @@ export class Decision {
     this.headers.length = 0;
     this.descriptors.length = 0;
     this.reservations = [];
+    this.errorDetails = "";
+    this.breakerAlert = false;
+    this.breakerPolicyId = "";
+    this.loopCount = 0;
     this.storeErrors = 0;
     this.casRetries = 0;
   }
@@ -87,4 +113,15 @@ export class Reservation {
   shadow: bool = false;
   /** The request asked for a streamed answer (spec 8.7 "Streaming request"). */
   streaming: bool = false;
+  /** The TPM bucket's rate (tokens_per_minute / 60) and capacity, so a refund needs no bundle (reloads). */
+  tpmRatePerSecond: f64 = 0;
+  tpmBurst: f64 = 0;
+  /**
+   * Breaker spend accounting (spec 8.6, Engine.recordSpend): set only on the reservation of the LLM
+   * rule whose cost the policy's circuit breaker counted, i.e. the policy's first rule; "" otherwise.
+   * `breakerKey` is the breaker's key (`cb:<policy>:<value>`, `shadow:` first in shadow) and
+   * `breakerCounted` what the breaker counted for this request (the estimated total).
+   */
+  breakerKey: string = "";
+  breakerCounted: f64 = 0;
 }
