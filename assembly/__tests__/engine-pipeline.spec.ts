@@ -1,6 +1,6 @@
 // Proves the per-policy pipeline of spec 7 step 5: rule selection with `match` (including the jwt
-// raw-claim rule and the non-jwt quirk), the fallback, skipped rules (missing keys, algorithms of the
-// next issue), cost resolution (fixed, header, query; spec 8.1), the counter-key composite, the store's
+// raw-claim rule and the non-jwt quirk), the fallback, skipped rules (missing keys), rules of every
+// algorithm running in order, cost resolution (fixed, header, query; spec 8.1), the counter-key composite, the store's
 // fail-open accounting on the Decision, and header details (quoting, descriptors for debug).
 import { Engine, EngineOptions } from "../engine/engine";
 import { Action, Decision } from "../engine/decision";
@@ -89,15 +89,18 @@ describe("rule selection with match", () => {
     expect(out.reason).toBe("all_rules_passed");
     expect(out.headers.length).toBe(0);
   });
-  it("skips rules of algorithms that come with the next issue (cost_based, token_bucket_llm)", () => {
+  it("runs applicable rules of every algorithm in order; headers come from the last one", () => {
     const cost = new Rule();
     cost.name = "budget";
     cost.algorithm = Algorithm.COST_BASED;
-    cost.costBased = new CostBasedConfig();
+    const config = new CostBasedConfig();
+    config.budget = 10;
+    config.periodSeconds = 300;
+    cost.costBased = config;
     const engine = engineOf([prefixPolicy("p", "/", [cost, tbRule("tb", 1, 4)])]);
     const store = new MapStore();
     engine.evaluate(new FakeRequest(), ns(NOW), store, out);
-    expect(store.keys().join(",")).toBe("tb:tb:");
+    expect(store.keys().join(",")).toBe("cb:budget::1800000000,tb:tb:");
     expect(headerOf(out.headers, "RateLimit-Limit")).toBe("4");
   });
 });

@@ -1,8 +1,10 @@
 // Per-policy plans computed once at construction (STYLE.md hot path 1): interned key ids for limit keys,
 // match keys and the union the policy extracts, counter-key prefixes with and without the shadow
-// namespace (spec 5.4), and whether the rule's algorithm is implemented yet.
+// namespace (spec 5.4), the cost plan and, for token_bucket_llm, the TPM bucket config; per policy the
+// enabled loop detection and circuit breaker with the breaker's key parts (spec 8.5, 8.6).
 
-import { Algorithm, Policy, Rule } from "../policy/model";
+import { Algorithm, CircuitBreakerConfig, LoopDetectionConfig, Policy, Rule, TokenBucketConfig } from "../policy/model";
+import { tpmBucketConfig } from "../limiters/token-bucket-llm";
 import { KeySource } from "../policy/model";
 import { CostPlan } from "./cost";
 import { DescriptorKeys } from "./descriptors";
@@ -26,12 +28,14 @@ export class CompiledRule {
   /** `tb:<rule name>:` and `shadow:tb:<rule name>:` (spec 5.4). */
   counterPrefix: string = "";
   shadowCounterPrefix: string = "";
-  /** The engine evaluates this algorithm today (token_bucket); others come with the next issue. */
+  /** The rule carries the config its algorithm needs (always true for a loaded bundle). */
   supported: bool = false;
   /** `<algorithm>_exceeded`, the reject reason when the limiter sets none. */
   exceededReason: string = "";
-  /** How this rule's request cost is read (null for algorithms without a per-request cost yet). */
+  /** How this rule's request cost is read: token_bucket cost_source, cost_based cost_key (null for LLM). */
   cost: CostPlan | null = null;
+  /** token_bucket_llm: the TPM bucket (rate tokens_per_minute/60, capacity burst_tokens). */
+  tpm: TokenBucketConfig | null = null;
 
   constructor(rule: Rule, keys: DescriptorKeys, extracted: i32[]) {
     this.rule = rule;
@@ -60,8 +64,18 @@ export class CompiledRule {
     this.counterPrefix = prefix;
     this.shadowCounterPrefix = "shadow:" + prefix;
     const tb = rule.tokenBucket;
-    this.supported = rule.algorithm == Algorithm.TOKEN_BUCKET && tb !== null;
-    if (tb !== null) this.cost = new CostPlan(tb.costSource, tb.costName, tb.fixedCost, tb.defaultCost);
+    const cb = rule.costBased;
+    const llm = rule.llm;
+    if (rule.algorithm == Algorithm.TOKEN_BUCKET && tb !== null) {
+      this.supported = true;
+      this.cost = new CostPlan(tb.costSource, tb.costName, tb.fixedCost, tb.defaultCost);
+    } else if (rule.algorithm == Algorithm.COST_BASED && cb !== null) {
+      this.supported = true;
+      this.cost = new CostPlan(cb.costSource, cb.costName, cb.fixedCost, cb.defaultCost);
+    } else if (rule.algorithm == Algorithm.TOKEN_BUCKET_LLM && llm !== null) {
+      this.supported = true;
+      this.tpm = tpmBucketConfig(llm);
+    }
     this.exceededReason = algorithmName(rule.algorithm) + "_exceeded";
   }
 }
@@ -75,6 +89,16 @@ export class CompiledPolicy {
   fallback: CompiledRule | null = null;
   /** Union of rule and fallback limit keys (extracted per policy), ordered by key text for debug output. */
   extractedKeyIds: StaticArray<i32> = EMPTY_IDS;
+  /** `spec.loop_detection` when enabled. */
+  loop: LoopDetectionConfig | null = null;
+  /** `spec.circuit_breaker` when enabled. */
+  breaker: CircuitBreakerConfig | null = null;
+  /** Breaker key (spec 8.6): `cb:<policy id>` plus `:<value>` of breakerKeyId when some rule has keys. */
+  breakerPrefix: string = "";
+  /** The first limit key of the first rule that has limit_keys, or -1. */
+  breakerKeyId: i32 = -1;
+  /** The rule whose cost the breaker counts: the first rule (null: cost 1). */
+  firstRule: CompiledRule | null = null;
 
   constructor(policy: Policy, keys: DescriptorKeys) {
     this.policy = policy;
@@ -103,6 +127,20 @@ export class CompiledPolicy {
       this.rules.push(new CompiledRule(unchecked(policy.rules[r]), keys, union));
     }
     if (fb !== null) this.fallback = new CompiledRule(fb, keys, union);
+
+    const loop = policy.loopDetection;
+    if (loop !== null && loop.enabled) this.loop = loop;
+    const breaker = policy.circuitBreaker;
+    if (breaker !== null && breaker.enabled) this.breaker = breaker;
+    this.breakerPrefix = "cb:" + policy.id;
+    for (let r = 0; r < policy.rules.length; r++) {
+      const rule = unchecked(policy.rules[r]);
+      if (rule.limitKeys.length > 0) {
+        this.breakerKeyId = keys.intern(unchecked(rule.limitKeys[0]));
+        break;
+      }
+    }
+    if (this.rules.length > 0) this.firstRule = unchecked(this.rules[0]);
   }
 }
 

@@ -1,38 +1,45 @@
-// The evaluation engine (spec 7): kill switches, route match, then each matching policy in id order
-// with rule selection, descriptor checks and limiters. Everything derivable from the bundle is built in
-// the constructor; evaluate() reuses the scratch state held here (STYLE.md hot path 1 and 2). One Engine
-// serves one bundle and runs one request at a time (proxy-wasm is single-threaded per VM).
+// The evaluation engine (spec 7): kill switches, route match, then for each matching policy in id order
+// loop detection (8.5), the circuit breaker (8.6), rule selection, descriptor checks and limiters
+// (token_bucket 8.1, cost_based 8.2, token_bucket_llm 8.3). Everything derivable from the bundle is built
+// in the constructor; evaluate() reuses the scratch state held here (STYLE.md hot path 1 and 2). One
+// Engine serves one bundle and runs one request at a time (proxy-wasm is single-threaded per VM).
 //
-// Shadow (project decisions 2 and 3): a shadow would-reject is recorded on the decision
-// (wouldReject, wouldRejectReason, mode "shadow") and evaluation goes on; if nothing enforcing rejects,
-// the client sees an allow with allow-style headers (no reason, no Retry-After, no reject values).
+// Shadow (project decisions 2 and 3): a shadow would-reject (limiter, loop, breaker) is recorded on the
+// decision (wouldReject, wouldRejectReason, mode "shadow") and evaluation goes on; if nothing enforcing
+// rejects, the client sees an allow with allow-style headers (no reason, no Retry-After, no reject
+// values). Shadow warn/throttle stages are dropped for the same reason (pending.ts).
+//
+// After the response, the glue settles LLM reservations with reconcile() and corrects breaker spend
+// with recordSpend(); needsBody() tells it, at request headers, whether the body must be buffered.
 
-import { Bundle, Policy } from "../policy/model";
-import { LimitOutcome, LimitResult } from "../limiters/limit-result";
-import { StringBuilder } from "../util/string-builder";
+import { Algorithm, Bundle, Policy } from "../policy/model";
+import { recordBreakerSpend } from "../limiters/circuit-breaker";
+import { LimitOutcome, LimitStage } from "../limiters/limit-result";
+import { checkTokenBucketLlm, reconcileReservation, tpdKeyOf, tpmKeyOf } from "../limiters/token-bucket-llm";
 import { CompiledPolicy, CompiledRule } from "./compiled-policy";
 import { CounterStore } from "./counter-store";
-import { Action, Decision } from "./decision";
+import { Decision, Reservation } from "./decision";
+import { writeFinalAllow, writeReject } from "./decision-writer";
 import { DescriptorExtractor, DescriptorKeys } from "./descriptors";
-import { jitteredRetryAfter, jitterIdentityHash, jitterSeed, jitterSubject } from "./jitter";
+import { runCircuitBreaker, runLoopDetection } from "./guard-steps";
 import { CompiledKillSwitches, KILL_SWITCH_RETRY_AFTER } from "./kill-switches";
 import { runLimiter } from "./limiter-dispatch";
+import { estimatePrompt, isStreamingRequest, requestedCompletion } from "./llm-request";
 import { MatchOrder } from "./match-order";
 import { isOverrideActive } from "./overrides";
-import { RequestContext } from "./request-context";
+import {
+  REASON_BUDGET_THROTTLE, REASON_BUDGET_WARN, REASON_KILL_SWITCH, REASON_NO_MATCHING_POLICY,
+  WARNING_BUDGET_THROTTLE, WARNING_BUDGET_WARN,
+} from "./reasons";
+import { RequestScratch } from "./request-scratch";
 import { RequestView } from "./request-view";
-import { writeAllowHeaders, writeRejectHeaders } from "./response-headers";
 import { RouteIndex, RouteMatches } from "./route-index";
 
-export const REASON_KILL_SWITCH = "kill_switch";
-export const REASON_ALL_RULES_PASSED = "all_rules_passed";
-export const REASON_NO_MATCHING_POLICY = "no_matching_policy";
-export const REASON_BUDGET_EXCEEDED = "budget_exceeded";
-export const MODE_ENFORCE = "enforce";
-export const MODE_SHADOW = "shadow";
+export {
+  REASON_KILL_SWITCH, REASON_ALL_RULES_PASSED, REASON_NO_MATCHING_POLICY, REASON_BUDGET_EXCEEDED,
+} from "./reasons";
+export { MODE_ENFORCE, MODE_SHADOW } from "./decision-writer";
 
-const HTTP_OK: i32 = 200;
-const HTTP_TOO_MANY_REQUESTS: i32 = 429;
 const NANOS_PER_SECOND: f64 = 1e9;
 
 export class EngineOptions {
@@ -46,21 +53,14 @@ export class Engine {
   private keys: DescriptorKeys;
   /** Canonical policy (last definition of its id) per rank; ranks are ids in ascending string order. */
   private policies: CompiledPolicy[];
+  private rankOf: Map<string, i32>;
   private routes: RouteIndex;
   private killSwitches: CompiledKillSwitches;
-  private extractor: DescriptorExtractor;
 
   // Per-request scratch.
-  private ctx: RequestContext = new RequestContext();
+  private s: RequestScratch;
   private matches: RouteMatches;
   private order: MatchOrder;
-  private keyBuilder: StringBuilder = new StringBuilder();
-  private result: LimitResult = new LimitResult();
-  private lastResult: LimitResult = new LimitResult();
-  private hasLastResult: bool = false;
-  private lastResultPolicy: string = "";
-  private shadowPolicy: string = "";
-  private shadowRule: string = "";
 
   constructor(bundle: Bundle, options: EngineOptions) {
     // Everything is built into locals first: AssemblyScript wants every field set before `this` is used.
@@ -96,10 +96,11 @@ export class Engine {
     this.bundle = bundle;
     this.keys = keys;
     this.policies = policies;
+    this.rankOf = rankOf;
     this.routes = routes;
     this.killSwitches = killSwitches;
     // Sized by every key interned above.
-    this.extractor = new DescriptorExtractor(keys, options.trustGeoHeaders);
+    this.s = new RequestScratch(keys, new DescriptorExtractor(keys, options.trustGeoHeaders));
     this.matches = new RouteMatches(routes.entryCount);
     this.order = new MatchOrder(ids.length);
   }
@@ -107,27 +108,19 @@ export class Engine {
   /** Evaluates one request into `out` (reset first). Never traps; store failures fail open. */
   evaluate(req: RequestView, nowNs: u64, store: CounterStore, out: Decision): void {
     out.reset();
-    const ctx = this.ctx;
-    ctx.begin(req);
-    this.extractor.reset();
-    this.hasLastResult = false;
-    this.lastResultPolicy = "";
-    this.shadowPolicy = "";
-    this.shadowRule = "";
+    const s = this.s;
+    s.begin(req);
     const nowSeconds = f64(nowNs) / NANOS_PER_SECOND;
-    const bundle = this.bundle;
-    const globalShadow = isOverrideActive(bundle.globalShadow, nowSeconds);
+    const globalShadow = isOverrideActive(this.bundle.globalShadow, nowSeconds);
 
     // Kill switches: before routing, never shadowed, skipped while kill_switch_override is active.
-    if (this.killSwitches.count > 0 && !isOverrideActive(bundle.killSwitchOverride, nowSeconds)) {
-      if (this.killSwitches.find(req, ctx, this.extractor, nowSeconds) >= 0) {
-        this.rejectKillSwitch(req, out);
-        return;
-      }
+    if (this.killSwitchHit(req, nowSeconds)) {
+      const retryAfter = s.jitter(req, "", "", REASON_KILL_SWITCH, KILL_SWITCH_RETRY_AFTER);
+      writeReject(out, "", "", REASON_KILL_SWITCH, null, KILL_SWITCH_RETRY_AFTER, retryAfter);
+      return;
     }
 
-    this.routes.match(ctx, this.matches);
-    const matched = this.order.collect(this.matches);
+    const matched = this.matchPolicies();
     out.matchedPolicies = matched;
     if (matched == 0) {
       out.reason = REASON_NO_MATCHING_POLICY;
@@ -139,8 +132,11 @@ export class Engine {
       const policy = unchecked(this.policies[this.order.rankAt(k)]);
       const shadow = globalShadow || policy.shadow;
       described = policy;
-      // Extension point (next issue): loop detection (spec 8.5) and the circuit breaker (8.6) run here,
-      // before rule selection.
+      s.breakerKey = "";
+      s.breakerCounted = 0;
+      // Spec 7 step 5.3 and 5.4: loop detection, then the breaker, before rule selection.
+      if (policy.loop !== null && runLoopDetection(s, policy, shadow, req, store, nowSeconds, out)) return;
+      if (policy.breaker !== null && runCircuitBreaker(s, policy, shadow, req, store, nowSeconds, out)) return;
       let applied = 0;
       const rules = policy.rules;
       for (let r = 0, rn = rules.length; r < rn; r++) {
@@ -155,19 +151,88 @@ export class Engine {
       }
     }
 
-    out.action = Action.ALLOW;
-    out.status = HTTP_OK;
-    if (out.wouldReject) {
-      out.reason = "";
-      out.mode = MODE_SHADOW;
-      out.policyId = this.shadowPolicy;
-      out.ruleName = this.shadowRule;
-    } else {
-      out.reason = REASON_ALL_RULES_PASSED;
-      out.policyId = this.lastResultPolicy;
+    writeFinalAllow(out, s.pending, s.hasLastResult ? s.lastResult : null, s.lastResultPolicy, s.shadowPolicy, s.shadowRule);
+    s.addLoopHeader(out);
+    if (described !== null) s.fillDescriptors(described, req, out);
+  }
+
+  /**
+   * Whether evaluating `req` would run a token_bucket_llm rule, or a circuit breaker whose cost is an
+   * LLM rule's estimate (spec 8.3, 8.6): route match and rule selection as far as headers tell. The glue
+   * calls it at request headers and buffers the body only when it is true. A kill-switched request
+   * needs no body. Cheap: no counter is read.
+   */
+  needsBody(req: RequestView, nowNs: u64): bool {
+    const s = this.s;
+    s.begin(req);
+    const nowSeconds = f64(nowNs) / NANOS_PER_SECOND;
+    if (this.killSwitchHit(req, nowSeconds)) return false;
+    const matched = this.matchPolicies();
+    for (let k = 0; k < matched; k++) {
+      const policy = unchecked(this.policies[this.order.rankAt(k)]);
+      const first = policy.firstRule;
+      if (policy.breaker !== null && first !== null && first.rule.algorithm == Algorithm.TOKEN_BUCKET_LLM) return true;
+      let applied = 0;
+      const rules = policy.rules;
+      for (let r = 0, rn = rules.length; r < rn; r++) {
+        const rule = unchecked(rules[r]);
+        if (!this.ruleApplies(rule, req)) continue;
+        applied++;
+        if (rule.rule.algorithm == Algorithm.TOKEN_BUCKET_LLM && s.keysPresent(rule, req)) return true;
+      }
+      const fallback = policy.fallback;
+      if (applied == 0 && fallback !== null) {
+        if (fallback.rule.algorithm == Algorithm.TOKEN_BUCKET_LLM && s.keysPresent(fallback, req)) return true;
+      }
     }
-    if (this.hasLastResult) writeAllowHeaders(out, this.lastResult, this.lastResultPolicy);
-    if (described !== null) this.fillDescriptors(described, req, out);
+    return false;
+  }
+
+  /**
+   * Settles a reservation after the response (spec 8.3 reconciliation): refunds
+   * max(0, reserved - (prompt + completion)) to its TPM bucket (refilled first, capped at burst) and,
+   * while its TPD key is still today's, to the TPD counter (floor 0). Negative or NaN usage refunds
+   * nothing. Returns the amount refunded. Call it once per reservation: exactly-once is the caller's job.
+   * Needs no bundle, so a reservation made before a reload still settles.
+   */
+  reconcile(r: Reservation, promptTokens: f64, completionTokens: f64, nowNs: u64, store: CounterStore): f64 {
+    return reconcileReservation(r, promptTokens, completionTokens, f64(nowNs) / NANOS_PER_SECOND, store);
+  }
+
+  /**
+   * Corrects a circuit breaker's spend after the response (spec 8.6, DESIGN.md section 5). The rule,
+   * so that spend is neither lost nor counted twice: at request time the breaker counted the cost of
+   * the policy's first rule, for an LLM rule its estimated total; that amount is on the rule's
+   * Reservation (`breakerCounted`, with `breakerKey`; only that one reservation carries it). After the
+   * response the glue calls, once per such reservation,
+   *   recordSpend(r.policyId, actualTotal - r.breakerCounted, nowNs, store, r.breakerKey)
+   * The signed amount goes into the current minute's spend (a window never drops below 0). A rejected
+   * request has no reservation: what the breaker counted for it stays counted, as in the reference.
+   * Without `breakerKey` the key is derived from the policy, which is exact only for a breaker whose
+   * policy has no limit keys (`cb:<policy id>`); for a keyed breaker nothing is recorded and the call
+   * returns false. Returns false also for an unknown policy or one without an enabled breaker.
+   */
+  recordSpend(policyId: string, amount: f64, nowNs: u64, store: CounterStore, breakerKey: string = ""): bool {
+    const nowSeconds = f64(nowNs) / NANOS_PER_SECOND;
+    if (breakerKey.length > 0) return recordBreakerSpend(store, breakerKey, amount, nowSeconds);
+    if (!this.rankOf.has(policyId)) return false;
+    const rank = this.rankOf.get(policyId);
+    if (rank < 0 || rank >= this.policies.length) return false;
+    const policy = unchecked(this.policies[rank]);
+    if (policy.breaker === null || policy.breakerKeyId >= 0) return false;
+    const shadow = policy.shadow || isOverrideActive(this.bundle.globalShadow, nowSeconds);
+    return recordBreakerSpend(store, (shadow ? "shadow:" : "") + policy.breakerPrefix, amount, nowSeconds);
+  }
+
+  private killSwitchHit(req: RequestView, nowSeconds: f64): bool {
+    const bundle = this.bundle;
+    if (this.killSwitches.count == 0 || isOverrideActive(bundle.killSwitchOverride, nowSeconds)) return false;
+    return this.killSwitches.find(req, this.s.ctx, this.s.extractor, nowSeconds) >= 0;
+  }
+
+  private matchPolicies(): i32 {
+    this.routes.match(this.s.ctx, this.matches);
+    return this.order.collect(this.matches);
   }
 
   /**
@@ -176,14 +241,15 @@ export class Engine {
    * is not there. A non-jwt match key that the policy does not extract never matches (quirk).
    */
   private ruleApplies(rule: CompiledRule, req: RequestView): bool {
+    const s = this.s;
     const ids = rule.matchKeyIds;
     for (let i = 0, n = ids.length; i < n; i++) {
       if (!unchecked(rule.matchComparable[i])) return false;
       let actual: string | null = null;
-      if (unchecked(rule.matchExtracted[i])) actual = this.extractor.value(unchecked(ids[i]), req, this.ctx);
+      if (unchecked(rule.matchExtracted[i])) actual = s.value(unchecked(ids[i]), req);
       const claim = unchecked(rule.matchClaimNames[i]);
       if (actual === null && claim.length > 0) {
-        const claims = this.ctx.jwtClaims(req);
+        const claims = s.ctx.jwtClaims(req);
         if (claims !== null) actual = claims.scalarText(claim);
       }
       if (actual === null) return false;
@@ -202,20 +268,20 @@ export class Engine {
     nowSeconds: f64,
     out: Decision,
   ): bool {
-    // A missing limit key skips the rule (fail open, spec 7 step 5.6).
-    const ids = rule.limitKeyIds;
-    for (let i = 0, n = ids.length; i < n; i++) {
-      if (this.extractor.value(unchecked(ids[i]), req, this.ctx) === null) return false;
-    }
-    // cost_based / token_bucket_llm: not implemented yet (limiter-dispatch.ts), skipped.
+    const s = this.s;
+    if (!s.keysPresent(rule, req)) return false;
     if (!rule.supported) return false;
 
-    const key = this.counterKey(rule, shadow, req);
-    const plan = rule.cost;
-    const cost = plan !== null ? plan.resolve(req, this.ctx) : 1;
-    const result = this.result;
+    const key = s.counterKey(rule, shadow, req);
+    const result = s.result;
     result.clear();
-    if (!runLimiter(rule, store, key, nowSeconds, cost, result)) return false;
+    if (rule.rule.algorithm == Algorithm.TOKEN_BUCKET_LLM) {
+      this.runLlm(policy, rule, shadow, req, store, key, nowSeconds, out);
+    } else {
+      const plan = rule.cost;
+      const cost = plan !== null ? plan.resolve(req, s.ctx) : 1;
+      if (!runLimiter(rule, store, key, nowSeconds, cost, result)) return false;
+    }
     out.casRetries += result.casRetries;
 
     if (result.outcome == LimitOutcome.FAIL_OPEN) {
@@ -223,86 +289,82 @@ export class Engine {
       return false;
     }
     if (result.outcome == LimitOutcome.ALLOW) {
-      this.lastResult.copyFrom(result);
-      this.hasLastResult = true;
-      this.lastResultPolicy = policy.id;
+      // Spec 7 step 5.6: a throttle stage replaces an earlier one; a warn only when nothing is pending.
+      if (!shadow && result.stage == LimitStage.THROTTLE) {
+        s.pending.offerThrottle(REASON_BUDGET_THROTTLE, WARNING_BUDGET_THROTTLE, result.delayMs, policy.id, rule.rule.name);
+      } else if (!shadow && result.stage == LimitStage.WARN) {
+        s.pending.offerWarn(REASON_BUDGET_WARN, WARNING_BUDGET_WARN, policy.id, rule.rule.name);
+      }
+      s.remember(result, policy.id);
       return false;
     }
 
     const reason = result.reason.length > 0 ? result.reason : rule.exceededReason;
     if (shadow) {
-      if (!out.wouldReject) {
-        out.wouldReject = true;
-        out.wouldRejectReason = reason;
-        this.shadowPolicy = policy.id;
-        this.shadowRule = rule.rule.name;
+      s.wouldReject(out, policy.id, rule.rule.name, reason);
+      // Answer like this algorithm's allow: token_bucket keeps limit/remaining; cost_based and
+      // token_bucket_llm allows carry neither (spec 8.2, 8.3). Reject-only values are dropped.
+      const allowLike = rule.rule.algorithm == Algorithm.TOKEN_BUCKET;
+      result.outcome = LimitOutcome.ALLOW;
+      result.hasRetryAfter = false;
+      result.hasReset = false;
+      result.details = "";
+      if (!allowLike) {
+        result.hasLimit = false;
+        result.hasRemaining = false;
       }
-      // Answer like an allow at this limiter: keep limit/remaining, drop the reject-only values.
-      const last = this.lastResult;
-      last.copyFrom(result);
-      last.outcome = LimitOutcome.ALLOW;
-      last.hasRetryAfter = false;
-      last.hasReset = false;
-      this.hasLastResult = true;
-      this.lastResultPolicy = policy.id;
+      s.remember(result, policy.id);
       return false;
     }
 
-    out.action = Action.REJECT;
-    out.status = HTTP_TOO_MANY_REQUESTS;
-    out.reason = reason;
-    out.mode = MODE_ENFORCE;
-    out.policyId = policy.id;
-    out.ruleName = rule.rule.name;
     const base = result.hasRetryAfter ? result.retryAfter : 1;
-    const retryAfter = this.jitter(req, policy.id, rule.rule.name, reason, base);
-    out.retryAfter = i64(retryAfter);
-    writeRejectHeaders(out, result, 0, policy.id, reason, retryAfter);
-    this.fillDescriptors(policy, req, out);
+    const retryAfter = s.jitter(req, policy.id, rule.rule.name, reason, base);
+    writeReject(out, policy.id, rule.rule.name, reason, result, 0, retryAfter);
+    s.addLoopHeader(out);
+    s.fillDescriptors(policy, req, out);
     return true;
   }
 
-  private rejectKillSwitch(req: RequestView, out: Decision): void {
-    out.action = Action.REJECT;
-    out.status = HTTP_TOO_MANY_REQUESTS;
-    out.reason = REASON_KILL_SWITCH;
-    out.mode = MODE_ENFORCE;
-    const retryAfter = this.jitter(req, "", "", REASON_KILL_SWITCH, KILL_SWITCH_RETRY_AFTER);
-    out.retryAfter = i64(retryAfter);
-    writeRejectHeaders(out, null, KILL_SWITCH_RETRY_AFTER, "", REASON_KILL_SWITCH, retryAfter);
-  }
-
-  /** Jittered Retry-After (spec 9.4) for this request's identity. */
-  private jitter(req: RequestView, policyId: string, ruleName: string, reason: string, base: f64): f64 {
-    const claims = this.ctx.jwtClaims(req);
-    const subject = claims !== null ? jitterSubject(claims) : "";
-    const identity = jitterIdentityHash(subject, req.peerAddress(), this.ctx.rawPath);
-    return jitteredRetryAfter(base, jitterSeed(policyId, ruleName, reason, identity), reason == REASON_BUDGET_EXCEEDED);
-  }
-
-  /** `<prefix><v1>|<v2>...`, with `shadow:` before the algorithm prefix in shadow (spec 5.4). */
-  private counterKey(rule: CompiledRule, shadow: bool, req: RequestView): string {
-    const b = this.keyBuilder;
-    b.reset();
-    b.append(shadow ? rule.shadowCounterPrefix : rule.counterPrefix);
-    const ids = rule.limitKeyIds;
-    for (let i = 0, n = ids.length; i < n; i++) {
-      if (i > 0) b.appendCode(0x7c); // "|"
-      const v = this.extractor.value(unchecked(ids[i]), req, this.ctx);
-      if (v !== null) b.append(v);
+  /** token_bucket_llm (spec 8.3): estimates from the body, the check, and a Reservation on allow. */
+  private runLlm(
+    policy: CompiledPolicy,
+    rule: CompiledRule,
+    shadow: bool,
+    req: RequestView,
+    store: CounterStore,
+    key: string,
+    nowSeconds: f64,
+    out: Decision,
+  ): void {
+    const config = rule.rule.llm;
+    const tpm = rule.tpm;
+    const s = this.s;
+    const result = s.result;
+    if (config === null || tpm === null) {
+      result.outcome = LimitOutcome.FAIL_OPEN;
+      return;
     }
-    return b.toString();
-  }
-
-  /** Present descriptors of `policy`'s keys, sorted by key (for debug headers). */
-  private fillDescriptors(policy: CompiledPolicy, req: RequestView, out: Decision): void {
-    const ids = policy.extractedKeyIds;
-    for (let i = 0, n = ids.length; i < n; i++) {
-      const id = unchecked(ids[i]);
-      const v = this.extractor.value(id, req, this.ctx);
-      if (v === null) continue;
-      out.descriptors.push(unchecked(this.keys.texts[id]));
-      out.descriptors.push(v);
+    const llm = s.llm;
+    const prompt = estimatePrompt(config, llm, req);
+    const completion = requestedCompletion(config, llm, req);
+    checkTokenBucketLlm(config, tpm, store, key, nowSeconds, prompt, completion, result);
+    if (result.outcome != LimitOutcome.ALLOW) return;
+    const r = new Reservation();
+    r.policyId = policy.id;
+    r.ruleName = rule.rule.name;
+    r.tpmKey = tpmKeyOf(key);
+    r.tpdKey = config.tokensPerDay > 0 ? tpdKeyOf(key, nowSeconds) : "";
+    r.reserved = prompt + completion;
+    r.promptTokens = prompt;
+    r.completionTokens = completion;
+    r.shadow = shadow;
+    r.streaming = isStreamingRequest(llm, req);
+    r.tpmRatePerSecond = tpm.tokensPerSecond;
+    r.tpmBurst = tpm.burst;
+    if (policy.firstRule === rule && s.breakerKey.length > 0) {
+      r.breakerKey = s.breakerKey;
+      r.breakerCounted = s.breakerCounted;
     }
+    out.reservations.push(r);
   }
 }

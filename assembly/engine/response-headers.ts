@@ -48,14 +48,14 @@ export function writeRejectHeaders(
     const r = result;
     if (r.hasLimit) out.addHeader(HEADER_LIMIT, numberToLuaString(r.limit));
     if (r.hasRemaining) out.addHeader(HEADER_REMAINING, numberToLuaString(r.remaining));
+    // Spec 9.3 step 3: the limiter's raw base when it set one, else (below) the jittered value. A
+    // limit alone does not make a reset: LLM per-request caps carry RateLimit-Limit (decision 10) and
+    // keep the jittered reset of the worked example "LLM prompt too large".
     if (r.hasReset) {
       reset = r.reset;
       hasReset = true;
     } else if (r.hasRetryAfter) {
       reset = r.retryAfter;
-      hasReset = true;
-    } else if (r.hasLimit) {
-      reset = 1;
       hasReset = true;
     }
   }

@@ -1,8 +1,9 @@
 // Hand-built compiled bundles for engine specs (the model classes are plain; loader specs cover JSON).
 
 import {
-  Bundle, CostSource, DescriptorKey, KeySource, KillSwitch, MatchEntry, NO_EXPIRY, Policy, Rule,
-  RuntimeOverride, Selector, TokenBucketConfig, Algorithm,
+  Bundle, CircuitBreakerConfig, CostBasedConfig, CostSource, DescriptorKey, Estimator, KeySource, KillSwitch,
+  LlmConfig, LoopAction, LoopDetectionConfig, MatchEntry, NO_EXPIRY, Policy, Rule, RuntimeOverride, Selector,
+  StageAction, StagedAction, TokenBucketConfig, Algorithm,
 } from "../../policy/model";
 
 /** Parses `<source>:<name>` like the loader (header names lower-cased). */
@@ -62,6 +63,92 @@ export function withCost(rule: Rule, source: CostSource, name: string, fixed: f6
     c.defaultCost = dflt;
   }
   return rule;
+}
+
+/** Period names of spec 8.2 in seconds. */
+export const P5M: i64 = 300;
+export const P1H: i64 = 3600;
+export const P1D: i64 = 86400;
+export const P7D: i64 = 604800;
+
+export function stage(threshold: f64, action: StageAction, delayMs: f64 = 0): StagedAction {
+  const s = new StagedAction();
+  s.thresholdPercent = threshold;
+  s.action = action;
+  s.delayMs = delayMs;
+  return s;
+}
+
+/** cost_based config; stages default to the lone `reject at 100` the loader requires. */
+export function costBased(budget: f64, period: i64, stages: StagedAction[] = []): CostBasedConfig {
+  const c = new CostBasedConfig();
+  c.budget = budget;
+  c.periodSeconds = period;
+  c.stages = stages.length > 0 ? stages : [stage(100, StageAction.REJECT)];
+  return c;
+}
+
+/** The spec's 80 warn / 95 throttle (delay) / 100 reject stages. */
+export function warnThrottleReject(delayMs: f64 = 200): StagedAction[] {
+  return [stage(80, StageAction.WARN), stage(95, StageAction.THROTTLE, delayMs), stage(100, StageAction.REJECT)];
+}
+
+export function cbRule(name: string, config: CostBasedConfig, limitKeys: string[] = []): Rule {
+  const r = new Rule();
+  r.name = name;
+  r.algorithm = Algorithm.COST_BASED;
+  r.costBased = config;
+  r.limitKeys = keys(limitKeys);
+  return r;
+}
+
+/** Sets cost_key on a cost_based rule. */
+export function withCostKey(rule: Rule, source: CostSource, name: string, fixed: f64 = 1, dflt: f64 = 1): Rule {
+  const c = rule.costBased;
+  if (c !== null) {
+    c.costSource = source;
+    c.costName = source == CostSource.HEADER ? name.toLowerCase() : name;
+    c.fixedCost = fixed;
+    c.defaultCost = dflt;
+  }
+  return rule;
+}
+
+/** token_bucket_llm config with the loader's defaults (burst = tpm, default completion 1000). */
+export function llmConfig(tpm: f64, tpd: f64 = 0, estimator: Estimator = Estimator.SIMPLE_WORD): LlmConfig {
+  const c = new LlmConfig();
+  c.tokensPerMinute = tpm;
+  c.burstTokens = tpm;
+  c.tokensPerDay = tpd;
+  c.estimator = estimator;
+  return c;
+}
+
+export function llmRule(name: string, config: LlmConfig, limitKeys: string[] = []): Rule {
+  const r = new Rule();
+  r.name = name;
+  r.algorithm = Algorithm.TOKEN_BUCKET_LLM;
+  r.llm = config;
+  r.limitKeys = keys(limitKeys);
+  return r;
+}
+
+export function loopDetection(windowSeconds: i64, threshold: i64, action: LoopAction = LoopAction.REJECT): LoopDetectionConfig {
+  const c = new LoopDetectionConfig();
+  c.enabled = true;
+  c.windowSeconds = windowSeconds;
+  c.thresholdIdenticalRequests = threshold;
+  c.action = action;
+  return c;
+}
+
+export function circuitBreaker(threshold: f64, autoResetMinutes: f64 = 0, alert: bool = false): CircuitBreakerConfig {
+  const c = new CircuitBreakerConfig();
+  c.enabled = true;
+  c.spendRateThresholdPerMinute = threshold;
+  c.autoResetAfterMinutes = autoResetMinutes;
+  c.alert = alert;
+  return c;
 }
 
 export function withMatch(rule: Rule, keyText: string, value: string): Rule {

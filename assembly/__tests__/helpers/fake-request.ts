@@ -6,6 +6,8 @@ import { RequestView } from "../../engine/request-view";
 export class FakeRequest extends RequestView {
   private names: string[] = [];
   private values: string[] = [];
+  /** The buffered body (RequestView.body()); null = not read. */
+  bodyValue: ArrayBuffer | null = null;
 
   constructor(
     public methodValue: string = "GET",
@@ -28,6 +30,22 @@ export class FakeRequest extends RequestView {
     this.names.push(name);
     this.values.push(value);
     return this;
+  }
+
+  /** Sets the body to the UTF-8 bytes of `text`. */
+  withBody(text: string): FakeRequest {
+    this.bodyValue = String.UTF8.encode(text);
+    return this;
+  }
+
+  /** Sets the body to raw bytes. */
+  withBodyBytes(bytes: ArrayBuffer): FakeRequest {
+    this.bodyValue = bytes;
+    return this;
+  }
+
+  body(): ArrayBuffer | null {
+    return this.bodyValue;
   }
 
   method(): string {

@@ -13,13 +13,15 @@ export class MapStore extends CounterStore {
   pendingMismatches: i32 = 0;
   /** Every read and write answers UNAVAILABLE. */
   unavailable: bool = false;
+  /** Reads and writes of keys starting with this prefix answer UNAVAILABLE ("" = none). */
+  unavailablePrefix: string = "";
   reads: i32 = 0;
   writes: i32 = 0;
   mismatches: i32 = 0;
 
   read(key: string): StoreStatus {
     this.reads++;
-    if (this.unavailable) return StoreStatus.UNAVAILABLE;
+    if (this.down(key)) return StoreStatus.UNAVAILABLE;
     if (!this.data.has(key)) {
       this.value = null;
       this.cas = 0;
@@ -32,7 +34,7 @@ export class MapStore extends CounterStore {
 
   write(key: string, value: ArrayBuffer, cas: u32): StoreStatus {
     this.writes++;
-    if (this.unavailable) return StoreStatus.UNAVAILABLE;
+    if (this.down(key)) return StoreStatus.UNAVAILABLE;
     if (cas != 0 && this.pendingMismatches > 0) {
       this.pendingMismatches--;
       this.mismatches++;
@@ -47,6 +49,10 @@ export class MapStore extends CounterStore {
     this.data.set(key, value);
     this.casOf.set(key, this.bump());
     return StoreStatus.OK;
+  }
+
+  private down(key: string): bool {
+    return this.unavailable || (this.unavailablePrefix.length > 0 && key.startsWith(this.unavailablePrefix));
   }
 
   has(key: string): bool {
