@@ -1,17 +1,26 @@
 // Deployment options: the VM configuration (Envoy `vm_config.configuration`, read in proxy_on_vm_start) is
 // a small JSON object, separate from the policy bundle (the plugin configuration):
-//   {"trusted_proxies": ["10.0.0.0/8", "::1"], "trust_geo_headers": false, "shared_data_prefix": ""}
+//   {"trusted_proxies": ["10.0.0.0/8", "::1"], "trust_geo_headers": false, "shared_data_prefix": "",
+//    "max_request_body_bytes": 1048576}
 // - trusted_proxies: peers whose X-Forwarded-For is believed (project decision 13, like nginx real_ip).
 // - trust_geo_headers: honour X-Country-Code / X-ASN / X-ASN-Type / X-Tor-Exit (decision 13).
 // - shared_data_prefix: prepended to every counter key (Kong needs "<zone>/" keys, research/gateways.md 2a).
+// - max_request_body_bytes: the largest request body buffered for an LLM decision (spec 8.3 reads at most
+//   1 MiB); a larger body gets a 413 request_body_too_large (Envoy itself answers 413 past its buffer
+//   limit, research/gateways.md 1.7). Default 1 MiB.
 import { parseJson, JsonKind } from "../json";
 import { Cidr, parseCidr } from "./ip-address";
+
+export const DEFAULT_MAX_REQUEST_BODY_BYTES: u32 = 1048576;
+/** Upper bound of max_request_body_bytes: a buffered body must fit comfortably in linear memory. */
+const MAX_REQUEST_BODY_LIMIT: f64 = 64 * 1048576;
 
 @final
 export class Deployment {
   trustedProxies: Cidr[] = [];
   trustGeoHeaders: bool = false;
   sharedDataPrefix: string = "";
+  maxRequestBodyBytes: u32 = DEFAULT_MAX_REQUEST_BODY_BYTES;
   /** Problems found in the VM configuration; they are logged and the option is ignored. */
   warnings: string[] = [];
 }
@@ -50,6 +59,12 @@ export function parseDeployment(text: string): Deployment {
   if (prefix !== null) {
     if (prefix.kind == JsonKind.STRING) out.sharedDataPrefix = prefix.str;
     else out.warnings.push("shared_data_prefix must be a string");
+  }
+  const bodyLimit = root.get("max_request_body_bytes");
+  if (bodyLimit !== null) {
+    const n = bodyLimit.kind == JsonKind.NUMBER ? bodyLimit.num : NaN;
+    if (n >= 1 && n <= MAX_REQUEST_BODY_LIMIT && n == Math.floor(n)) out.maxRequestBodyBytes = <u32>n;
+    else out.warnings.push("max_request_body_bytes must be an integer between 1 and 67108864");
   }
   return out;
 }

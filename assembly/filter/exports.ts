@@ -6,8 +6,13 @@ import { BufferType, getBuffer, hostLog, LogLevel, nowNanos } from "./host-calls
 import { Deployment, parseDeployment } from "./deployment";
 import { HostCounterStore } from "./host-store";
 import { configureRoot, RootState } from "./root";
-import { onRequestHeaders, onResponseHeaders, StreamState } from "./http";
+import {
+  onRequestBody, onRequestHeaders, onRequestTrailers, onResponseBody, onResponseHeaders, onStreamDone, StreamState,
+} from "./http";
 import { countBundleLoad, defineMetrics } from "./metrics";
+import { initReservationIds } from "./reservation-id";
+import { StreamingRules } from "./streaming-rules";
+import { onRootDone, onThrottleTick } from "./throttle";
 import { Engine } from "../engine";
 
 let deployment = new Deployment();
@@ -16,11 +21,13 @@ const roots = new Map<u32, RootState>();
 const streams = new Map<u32, StreamState>();
 /** Engine of the most recent accepted configuration, for streams whose root we never saw configured. */
 let latestEngine: Engine | null = null;
+let latestStreaming: StreamingRules = new StreamingRules();
 
 export function proxy_abi_version_0_2_1(): void {}
 
 export function proxy_on_vm_start(root_context_id: u32, vm_configuration_size: u32): u32 {
   defineMetrics();
+  initReservationIds(nowNanos());
   if (vm_configuration_size > 0) {
     const bytes = getBuffer(BufferType.VM_CONFIGURATION, 0, vm_configuration_size);
     if (bytes !== null) {
@@ -50,7 +57,10 @@ export function proxy_on_configure(root_context_id: u32, configuration_size: u32
   const text = bytes === null ? "" : String.UTF8.decode(bytes);
   const ok = configureRoot(root, text, nowNanos(), deployment);
   countBundleLoad(ok);
-  if (ok) latestEngine = root.engine;
+  if (ok) {
+    latestEngine = root.engine;
+    latestStreaming = root.streaming;
+  }
   return ok ? 1 : 0;
 }
 
@@ -60,41 +70,55 @@ export function proxy_on_context_create(context_id: u32, root_context_id: u32): 
     return;
   }
   let engine: Engine | null = latestEngine;
+  let streaming = latestStreaming;
   if (roots.has(root_context_id)) {
-    const rootEngine = roots.get(root_context_id).engine;
-    if (rootEngine !== null) engine = rootEngine;
+    const root = roots.get(root_context_id);
+    const rootEngine = root.engine;
+    if (rootEngine !== null) {
+      engine = rootEngine;
+      streaming = root.streaming;
+    }
   }
-  streams.set(context_id, new StreamState(context_id, engine));
+  streams.set(context_id, new StreamState(context_id, root_context_id, engine, streaming));
 }
 
 export function proxy_on_request_headers(context_id: u32, headers: u32, end_of_stream: u32): i32 {
   if (!streams.has(context_id)) return 0;
-  return onRequestHeaders(streams.get(context_id), deployment, store);
+  return onRequestHeaders(streams.get(context_id), deployment, store, end_of_stream != 0);
 }
 
 export function proxy_on_request_body(context_id: u32, body_buffer_length: u32, end_of_stream: u32): i32 {
-  return 0;
+  if (!streams.has(context_id)) return 0;
+  return onRequestBody(streams.get(context_id), deployment, store, body_buffer_length, end_of_stream != 0);
 }
 
 export function proxy_on_request_trailers(context_id: u32, trailers: u32): i32 {
-  return 0;
+  if (!streams.has(context_id)) return 0;
+  return onRequestTrailers(streams.get(context_id), store);
 }
 
 export function proxy_on_response_headers(context_id: u32, headers: u32, end_of_stream: u32): i32 {
   if (!streams.has(context_id)) return 0;
-  return onResponseHeaders(streams.get(context_id));
+  return onResponseHeaders(streams.get(context_id), store, end_of_stream != 0);
 }
 
 export function proxy_on_response_body(context_id: u32, body_buffer_length: u32, end_of_stream: u32): i32 {
-  return 0;
+  if (!streams.has(context_id)) return 0;
+  return onResponseBody(streams.get(context_id), store, body_buffer_length, end_of_stream != 0);
 }
 
 export function proxy_on_response_trailers(context_id: u32, trailers: u32): i32 {
   return 0;
 }
 
-/** Root or stream: always done at once (sdk-workarounds.ts: the SDK traps here for root contexts). */
+/**
+ * Root or stream: always done at once (sdk-workarounds.ts: the SDK traps here for root contexts). A stream
+ * whose response never completed keeps its LLM reservations (llm-response.ts); a retired root releases
+ * the throttled requests its ticks were to wake (throttle.ts).
+ */
 export function proxy_on_done(context_id: u32): u32 {
+  if (streams.has(context_id)) onStreamDone(streams.get(context_id));
+  else if (roots.has(context_id)) onRootDone(context_id);
   return 1;
 }
 
@@ -108,7 +132,9 @@ export function proxy_on_delete(context_id: u32): void {
   if (roots.has(context_id)) roots.delete(context_id);
 }
 
-export function proxy_on_tick(root_context_id: u32): void {}
+export function proxy_on_tick(root_context_id: u32): void {
+  onThrottleTick(root_context_id, nowNanos());
+}
 
 export function proxy_on_queue_ready(root_context_id: u32, token: u32): void {}
 

@@ -171,3 +171,48 @@ export function replaceHeader(map: MapType, name: string, value: string): u32 {
   const v = String.UTF8.encode(value);
   return imports.proxy_replace_header_map_value(map, changetype<usize>(n), n.byteLength, changetype<usize>(v), v.byteLength);
 }
+
+export function removeHeader(map: MapType, name: string): u32 {
+  const n = String.UTF8.encode(name);
+  return imports.proxy_remove_header_map_value(map, changetype<usize>(n), n.byteLength);
+}
+
+/**
+ * Replaces bytes [start, start + length) of a body buffer with `bytes` (proxy_set_buffer_bytes; Envoy
+ * context.cc setBuffer: start 0 and length = the chunk size replaces the whole chunk, which is how the SSE
+ * path rewrites or empties a chunk while still returning Continue, research/gateways.md 1.7).
+ */
+export function setBuffer(type: BufferType, start: u32, length: u32, bytes: ArrayBuffer): u32 {
+  return imports.proxy_set_buffer_bytes(type, start, length, changetype<usize>(bytes), bytes.byteLength);
+}
+
+/** Sets the caller's root context tick period; 0 stops ticks. UNIMPLEMENTED on APISIX (research section 0). */
+export function setTickPeriod(milliseconds: u32): u32 {
+  return imports.proxy_set_tick_period_milliseconds(milliseconds);
+}
+
+/** proxy-wasm StreamType (PW-SPEC): which side of the HTTP stream to resume. */
+export const enum StreamType {
+  HTTP_REQUEST = 0,
+  HTTP_RESPONSE = 1,
+}
+
+/** Makes later host calls of this VM call act on `contextId` (needed in on_tick to resume a stream). */
+export function setEffectiveContext(contextId: u32): u32 {
+  return imports.proxy_set_effective_context(contextId);
+}
+
+export function continueStream(type: StreamType): u32 {
+  return imports.proxy_continue_stream(type);
+}
+
+export function setProperty(path: string, value: string): u32 {
+  const p = String.UTF8.encode(path);
+  const v = String.UTF8.encode(value);
+  return imports.proxy_set_property(changetype<usize>(p), p.byteLength, changetype<usize>(v), v.byteLength);
+}
+
+/** setBuffer from memory we own (the SSE output buffer), without copying it into a new ArrayBuffer. */
+export function setBufferFrom(type: BufferType, start: u32, length: u32, ptr: usize, size: i32): u32 {
+  return imports.proxy_set_buffer_bytes(type, start, length, ptr, <usize>size);
+}

@@ -1,5 +1,8 @@
 // RequestView over the proxy-wasm request header map and properties. Only valid inside the request-headers
-// callback: Envoy makes header maps readable only in their own callback (DESIGN.md section 3).
+// callback, or later while that callback's Pause holds the request: Envoy makes header maps readable only
+// in their own callback (DESIGN.md section 3) but keeps the request headers while the headers callback has
+// stopped iteration (envoy context.cc decodeHeaders clears them only on Continue), which is when the body
+// callback decides an LLM request. The buffered body is handed in with setBody().
 import { RequestView } from "../engine/request-view";
 import { Deployment } from "./deployment";
 import { clientAddress, stripPort } from "./client-address";
@@ -20,6 +23,7 @@ export class HostRequestView extends RequestView {
   private cachedPath: string | null = null;
   private cachedHost: string | null = null;
   private cachedPeer: string | null = null;
+  private bufferedBody: ArrayBuffer | null = null;
 
   constructor(private deployment: Deployment) {
     super();
@@ -53,6 +57,15 @@ export class HostRequestView extends RequestView {
 
   header(lowerName: string): string | null {
     return getHeader(MapType.REQUEST_HEADERS, lowerName);
+  }
+
+  /** The request body read at end of stream (Engine.needsBody asked for it). */
+  setBody(bytes: ArrayBuffer | null): void {
+    this.bufferedBody = bytes;
+  }
+
+  body(): ArrayBuffer | null {
+    return this.bufferedBody;
   }
 
   peerAddress(): string {

@@ -7,11 +7,14 @@ import { Engine, EngineOptions } from "../engine";
 import { Deployment } from "./deployment";
 import { hostLog, LogLevel } from "./host-calls";
 import { jsonNumber, jsonString, jsonStringArray } from "./json-text";
+import { StreamingRules } from "./streaming-rules";
 
 @final
 export class RootState {
   engine: Engine | null = null;
   bundle: Bundle | null = null;
+  /** Streaming settings of the LLM rules of `bundle` (spec 8.7), for the response side. */
+  streaming: StreamingRules = new StreamingRules();
   constructor(public id: u32) {}
 }
 
@@ -55,6 +58,7 @@ export function configureRoot(root: RootState, text: string, nowNs: u64, deploym
   options.trustGeoHeaders = deployment.trustGeoHeaders;
   root.engine = new Engine(bundle, options);
   root.bundle = bundle;
+  root.streaming = StreamingRules.of(bundle);
   hostLog(LogLevel.INFO, loadReport(result));
   return true;
 }

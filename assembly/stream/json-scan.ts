@@ -30,6 +30,7 @@ export class JsonScan {
   }
 
   skipWs(i: i32): i32 {
+    if (i < 0) return NO;
     while (i < this.end && isSpace(this.byte(i))) i++;
     return i;
   }
