@@ -8,7 +8,12 @@
 // - max_request_body_bytes: the largest request body buffered for an LLM decision (spec 8.3 reads at most
 //   1 MiB); a larger body gets a 413 request_body_too_large (Envoy itself answers 413 past its buffer
 //   limit, research/gateways.md 1.7). Default 1 MiB.
-import { parseJson, JsonKind } from "../json";
+// - local_worker_count: on hosts without shared data (APISIX), counters live in each worker's VM; with N
+//   declared workers every limit is divided by N so the workers together enforce about the bundle's limit
+//   (research/gateways.md section 3). Default 1 (no division).
+// Kong and APISIX hand the module no VM configuration, so the same object may also arrive inside the plugin
+// configuration as {"deployment": {...}, "bundle": ...} (assembly/filter/configuration.ts).
+import { parseJson, JsonKind, JsonValue } from "../json";
 import { Cidr, parseCidr } from "./ip-address";
 
 export const DEFAULT_MAX_REQUEST_BODY_BYTES: u32 = 1048576;
@@ -21,17 +26,27 @@ export class Deployment {
   trustGeoHeaders: bool = false;
   sharedDataPrefix: string = "";
   maxRequestBodyBytes: u32 = DEFAULT_MAX_REQUEST_BODY_BYTES;
+  localWorkerCount: i32 = 1;
   /** Problems found in the VM configuration; they are logged and the option is ignored. */
   warnings: string[] = [];
 }
 
 export function parseDeployment(text: string): Deployment {
-  const out = new Deployment();
-  if (text.trim().length == 0) return out;
+  if (text.trim().length == 0) return new Deployment();
   const parsed = parseJson(text);
   const root = parsed.value;
-  if (root === null || root.kind != JsonKind.OBJECT) {
-    out.warnings.push("vm configuration must be a JSON object: " + (root === null ? parsed.error : "wrong type"));
+  if (root === null) {
+    const out = new Deployment();
+    out.warnings.push("vm configuration must be a JSON object: " + parsed.error);
+    return out;
+  }
+  return deploymentFrom(root);
+}
+
+export function deploymentFrom(root: JsonValue): Deployment {
+  const out = new Deployment();
+  if (root.kind != JsonKind.OBJECT) {
+    out.warnings.push("deployment options must be a JSON object");
     return out;
   }
   const proxies = root.get("trusted_proxies");
@@ -65,6 +80,12 @@ export function parseDeployment(text: string): Deployment {
     const n = bodyLimit.kind == JsonKind.NUMBER ? bodyLimit.num : NaN;
     if (n >= 1 && n <= MAX_REQUEST_BODY_LIMIT && n == Math.floor(n)) out.maxRequestBodyBytes = <u32>n;
     else out.warnings.push("max_request_body_bytes must be an integer between 1 and 67108864");
+  }
+  const workers = root.get("local_worker_count");
+  if (workers !== null) {
+    const n = workers.kind == JsonKind.NUMBER ? workers.num : NaN;
+    if (n >= 1 && n <= 1024 && n == Math.floor(n)) out.localWorkerCount = <i32>n;
+    else out.warnings.push("local_worker_count must be an integer between 1 and 1024");
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { BufferType, getBuffer, hostLog, LogLevel, nowNanos } from "./host-calls
 import { Deployment, parseDeployment } from "./deployment";
 import { HostCounterStore } from "./host-store";
 import { configureRoot, RootState } from "./root";
+import { readConfiguration } from "./configuration";
 import {
   onRequestBody, onRequestHeaders, onRequestTrailers, onResponseBody, onResponseHeaders, onStreamDone, StreamState,
 } from "./http";
@@ -25,17 +26,23 @@ let latestStreaming: StreamingRules = new StreamingRules();
 
 export function proxy_abi_version_0_2_1(): void {}
 
+/** Takes deployment options (VM configuration, or a configuration envelope on Kong/APISIX). */
+function applyDeployment(next: Deployment): void {
+  for (let i = 0; i < next.warnings.length; i++) {
+    hostLog(LogLevel.WARN, "deployment " + unchecked(next.warnings[i]));
+  }
+  // A new prefix means other keys; the same prefix keeps the store (and a per-worker fallback's counters).
+  if (next.sharedDataPrefix != deployment.sharedDataPrefix) store = new HostCounterStore(next.sharedDataPrefix);
+  deployment = next;
+}
+
 export function proxy_on_vm_start(root_context_id: u32, vm_configuration_size: u32): u32 {
   defineMetrics();
   initReservationIds(nowNanos());
   if (vm_configuration_size > 0) {
     const bytes = getBuffer(BufferType.VM_CONFIGURATION, 0, vm_configuration_size);
     if (bytes !== null) {
-      deployment = parseDeployment(String.UTF8.decode(bytes));
-      for (let i = 0; i < deployment.warnings.length; i++) {
-        hostLog(LogLevel.WARN, "vm_configuration " + unchecked(deployment.warnings[i]));
-      }
-      store = new HostCounterStore(deployment.sharedDataPrefix);
+      applyDeployment(parseDeployment(String.UTF8.decode(bytes)));
     }
   }
   return 1;
@@ -55,7 +62,13 @@ export function proxy_on_configure(root_context_id: u32, configuration_size: u32
   }
   const bytes = configuration_size > 0 ? getBuffer(BufferType.PLUGIN_CONFIGURATION, 0, configuration_size) : null;
   const text = bytes === null ? "" : String.UTF8.decode(bytes);
-  const ok = configureRoot(root, text, nowNanos(), deployment);
+  const now = nowNanos();
+  const configuration = readConfiguration(text, <i64>(now / 1_000_000_000));
+  const envelope = configuration.deployment;
+  if (envelope !== null && configuration.result.bundle !== null) applyDeployment(envelope);
+  // Limits are divided only where counters really are per worker (assembly/filter/host-store.ts probe).
+  const localWorkers = deployment.localWorkerCount > 1 && store.probe() ? deployment.localWorkerCount : 1;
+  const ok = configureRoot(root, configuration.result, deployment, localWorkers);
   countBundleLoad(ok);
   if (ok) {
     latestEngine = root.engine;

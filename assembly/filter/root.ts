@@ -2,7 +2,7 @@
 // (STYLE.md, `on_configure` keeps the parsed config). A refused bundle leaves the previous engine of this root
 // in place (last good bundle keeps enforcing; envoyproxy/ratelimit SetConfig does the same), and in Envoy the
 // host itself also keeps the old plugin when on_configure returns false (research/gateways.md 1.2).
-import { Bundle, LoadResult, loadBundle } from "../policy";
+import { Bundle, divideLimits, LoadResult } from "../policy";
 import { Engine, EngineOptions } from "../engine";
 import { Deployment } from "./deployment";
 import { hostLog, LogLevel } from "./host-calls";
@@ -42,9 +42,12 @@ export function loadReport(result: LoadResult): string {
     ",\"errors\":" + jsonStringArray(result.policyErrors) + ",\"error\":\"\"}";
 }
 
-/** Loads `text` into `root`; returns false when the bundle is refused (the root keeps its previous engine). */
-export function configureRoot(root: RootState, text: string, nowNs: u64, deployment: Deployment): bool {
-  const result = loadBundle(text, <i64>(nowNs / 1_000_000_000));
+/**
+ * Applies a loaded configuration to `root`; returns false when the bundle is refused (the root keeps its
+ * previous engine). `localWorkers` > 1 divides every limit across workers that cannot share counters
+ * (assembly/policy/divide-limits.ts).
+ */
+export function configureRoot(root: RootState, result: LoadResult, deployment: Deployment, localWorkers: i32): bool {
   // Each dropped policy is logged as the reference does (spec 2.2).
   for (let i = 0; i < result.policyErrors.length; i++) {
     hostLog(LogLevel.ERROR, "load_from_string validation_error=" + unchecked(result.policyErrors[i]));
@@ -53,6 +56,10 @@ export function configureRoot(root: RootState, text: string, nowNs: u64, deploym
   if (bundle === null) {
     hostLog(LogLevel.ERROR, loadReport(result));
     return false;
+  }
+  if (localWorkers > 1) {
+    divideLimits(bundle, localWorkers);
+    hostLog(LogLevel.WARN, "limits_divided_per_worker workers=" + localWorkers.toString());
   }
   const options = new EngineOptions();
   options.trustGeoHeaders = deployment.trustGeoHeaders;

@@ -12,11 +12,16 @@ import { compilePolicy } from "./policy";
 import { ruleNeedsUserAgent } from "./rule";
 
 export function loadBundle(text: string, nowSeconds: i64): LoadResult {
-  const result = new LoadResult();
-  if (text.length == 0) return refuse(result, "json_string_required");
+  if (text.length == 0) return refuse(new LoadResult(), "json_string_required");
   const parsed = parseJson(text);
   const root = parsed.value;
-  if (root === null) return refuse(result, "json_parse_error: " + parsed.error);
+  if (root === null) return refuse(new LoadResult(), "json_parse_error: " + parsed.error);
+  return loadParsedBundle(root, nowSeconds);
+}
+
+/** Same as loadBundle for a bundle already parsed (the filter's configuration envelope carries one). */
+export function loadParsedBundle(root: JsonValue, nowSeconds: i64): LoadResult {
+  const result = new LoadResult();
   if (!isTable(root)) return refuse(result, "bundle must be a table");
 
   const bundle = new Bundle();
