@@ -97,6 +97,14 @@ export function getHeaderBytes(map: MapType, name: ArrayBuffer): ArrayBuffer | n
   return takeHostBuffer();
 }
 
+/** Every pair of a header map in the serialized form (header-pairs.ts); null when the map is not readable. */
+export function getHeaderPairs(map: MapType): ArrayBuffer | null {
+  resetOut();
+  lastStatus = imports.proxy_get_header_map_pairs(map, outPtr(), outSize());
+  if (lastStatus != HostStatus.OK) return null;
+  return takeHostBuffer();
+}
+
 export function getHeader(map: MapType, name: string): string | null {
   const value = getHeaderBytes(map, String.UTF8.encode(name));
   if (value === null) return null;

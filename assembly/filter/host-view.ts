@@ -6,13 +6,10 @@
 import { RequestView } from "../engine/request-view";
 import { Deployment } from "./deployment";
 import { clientAddress, stripPort } from "./client-address";
-import { getHeader, getProperty, MapType } from "./host-calls";
+import { getHeader, getHeaderPairs, getProperty, MapType } from "./host-calls";
+import { HeaderTable } from "./header-table";
 
-// Pseudo-headers first (Envoy, Kong, APISIX all expose them); the property is a fallback for hosts that do
-// not (the path uses "\0" separators, DESIGN.md section 3).
-function pseudoOrProperty(pseudo: string, property: string): string {
-  const value = getHeader(MapType.REQUEST_HEADERS, pseudo);
-  if (value !== null) return value;
+function propertyText(property: string): string {
   const bytes = getProperty(property);
   return bytes === null ? "" : String.UTF8.decode(bytes);
 }
@@ -24,15 +21,25 @@ export class HostRequestView extends RequestView {
   private cachedHost: string | null = null;
   private cachedPeer: string | null = null;
   private bufferedBody: ArrayBuffer | null = null;
+  /** The whole request map, read on first use (header-table.ts); null when the host cannot list it. */
+  private table: HeaderTable | null = null;
+  private tableRead: bool = false;
 
   constructor(private deployment: Deployment) {
     super();
   }
 
+  // Pseudo-headers first (Envoy, Kong, APISIX all expose them); the property is a fallback for hosts that do
+  // not (the path uses "\0" separators, DESIGN.md section 3).
+  private pseudoOrProperty(pseudo: string, property: string): string {
+    const value = this.header(pseudo);
+    return value !== null ? value : propertyText(property);
+  }
+
   method(): string {
     const cached = this.cachedMethod;
     if (cached !== null) return cached;
-    const value = pseudoOrProperty(":method", "request\0method");
+    const value = this.pseudoOrProperty(":method", "request\0method");
     this.cachedMethod = value;
     return value;
   }
@@ -40,7 +47,7 @@ export class HostRequestView extends RequestView {
   path(): string {
     const cached = this.cachedPath;
     if (cached !== null) return cached;
-    const value = pseudoOrProperty(":path", "request\0path");
+    const value = this.pseudoOrProperty(":path", "request\0path");
     this.cachedPath = value;
     return value;
   }
@@ -48,15 +55,21 @@ export class HostRequestView extends RequestView {
   host(): string {
     const cached = this.cachedHost;
     if (cached !== null) return cached;
-    let h = getHeader(MapType.REQUEST_HEADERS, ":authority");
-    if (h === null) h = getHeader(MapType.REQUEST_HEADERS, "host");
+    let h = this.header(":authority");
+    if (h === null) h = this.header("host");
     const value = h === null ? "" : h;
     this.cachedHost = value;
     return value;
   }
 
   header(lowerName: string): string | null {
-    return getHeader(MapType.REQUEST_HEADERS, lowerName);
+    if (!this.tableRead) {
+      this.tableRead = true;
+      const pairs = getHeaderPairs(MapType.REQUEST_HEADERS);
+      if (pairs !== null) this.table = new HeaderTable(pairs);
+    }
+    const table = this.table;
+    return table !== null ? table.find(lowerName) : getHeader(MapType.REQUEST_HEADERS, lowerName);
   }
 
   /** The request body read at end of stream (Engine.needsBody asked for it). */
@@ -76,7 +89,7 @@ export class HostRequestView extends RequestView {
     if (source === null) source = getProperty("remote_addr");
     const peer = source === null ? "" : stripPort(String.UTF8.decode(source));
     const trusted = this.deployment.trustedProxies;
-    const value = trusted.length == 0 ? peer : clientAddress(peer, getHeader(MapType.REQUEST_HEADERS, "x-forwarded-for"), trusted);
+    const value = trusted.length == 0 ? peer : clientAddress(peer, this.header("x-forwarded-for"), trusted);
     this.cachedPeer = value;
     return value;
   }
