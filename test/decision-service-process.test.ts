@@ -50,7 +50,7 @@ describe("bin/fairvisor.js", () => {
 
   it("startup error: `fairvisor: <message>`, exit 1", () => {
     const r = runCli(["serve", "--config", join(dir, "good.json")], { FAIRVISOR_MODE: "reverse_proxy" });
-    expect(r).toEqual({ code: 1, stdout: "", stderr: "fairvisor: reverse_proxy mode is not available in this build\n" });
+    expect(r).toEqual({ code: 1, stdout: "", stderr: "fairvisor: FAIRVISOR_BACKEND_URL is required when FAIRVISOR_MODE=reverse_proxy\n" });
   });
 
   it("serve: SIGHUP forces a reload (rollback allowed, broken file refused), SIGTERM stops with exit 0", async () => {

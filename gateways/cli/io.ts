@@ -3,6 +3,8 @@ import type { DecisionService } from "../standalone/service.js";
 
 export interface Writable {
   write(text: string): unknown;
+  /** True on a terminal (progress bars are drawn only there). */
+  isTTY?: boolean;
 }
 
 export interface CliIo {
@@ -10,6 +12,8 @@ export interface CliIo {
   stderr: Writable;
   stdin: AsyncIterable<string | Uint8Array>;
   env: NodeJS.ProcessEnv;
+  /** Where `init` writes; default process.cwd(). */
+  cwd?: string;
   /** Called once `serve` is listening (tests read the port and stop it). */
   onServing?: (service: DecisionService) => void;
   /** Install SIGHUP/SIGTERM/SIGINT handlers in `serve` (default true; in-process tests say false). */

@@ -133,11 +133,11 @@ describe("validate", () => {
 
 describe("serve", () => {
   it("startup errors: `fairvisor: <message>`, exit 1", async () => {
-    expect(await run(["serve"])).toEqual({ code: 1, stdout: "", stderr: "fairvisor: FAIRVISOR_CONFIG_FILE (or --config) must be set\n" });
+    expect(await run(["serve"])).toEqual({ code: 1, stdout: "", stderr: "fairvisor: either FAIRVISOR_BUNDLE_URL or FAIRVISOR_CONFIG_FILE (or --config) must be set\n" });
     expect(await run(["serve", "--config", "x.json"], { env: { FAIRVISOR_MODE: "reverse_proxy" } })).toEqual({
       code: 1,
       stdout: "",
-      stderr: "fairvisor: reverse_proxy mode is not available in this build\n",
+      stderr: "fairvisor: FAIRVISOR_BACKEND_URL is required when FAIRVISOR_MODE=reverse_proxy\n",
     });
     expect((await run(["serve", "--config", "x.json"], { env: { FAIRVISOR_MODE: "edge" } })).stderr).toBe(
       "fairvisor: FAIRVISOR_MODE must be decision_service or reverse_proxy\n",

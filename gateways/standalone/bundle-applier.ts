@@ -4,6 +4,7 @@
 // a refused bundle leaves enforcement untouched and an accepted one keeps counters (project decision 12).
 import { createHash } from "node:crypto";
 import type { ConfigureResult } from "../host/types.js";
+import { verifySignedBundle } from "./bundle-signature.js";
 import { loadReportFrom, type LoadReport } from "./load-report.js";
 
 export interface ActiveBundle {
@@ -27,10 +28,24 @@ export interface Configurable {
   configure(pluginConfiguration: string): ConfigureResult;
 }
 
+export interface ApplyOptions {
+  requireNewerVersion: boolean;
+  /** Pulled and pushed bundles: the text must be `<signature>\n<payload>` signed with this key (spec 2.6). */
+  signingKey?: string;
+}
+
+/** Told about every attempt, whichever source made it (metrics count reloads by result). */
+export type ApplyListener = (outcome: ApplyOutcome) => void;
+
 export class BundleApplier {
   private current: ActiveBundle | null = null;
+  private readonly listeners: ApplyListener[] = [];
 
   constructor(private readonly host: Configurable, private readonly now: () => number = Date.now) {}
+
+  onApply(listener: ApplyListener): void {
+    this.listeners.push(listener);
+  }
 
   get active(): ActiveBundle | null {
     return this.current;
@@ -40,7 +55,19 @@ export class BundleApplier {
    * requireNewerVersion: the automatic path (file change) only moves forward, like the original's hot-reload
    * timer (spec 2.6, `version_not_monotonic`); a forced reload (SIGHUP, startup) may roll back.
    */
-  apply(text: string, opts: { requireNewerVersion: boolean }): ApplyOutcome {
+  apply(input: string, opts: ApplyOptions): ApplyOutcome {
+    const outcome = this.applyOnce(input, opts);
+    for (const listener of this.listeners) listener(outcome);
+    return outcome;
+  }
+
+  private applyOnce(input: string, opts: ApplyOptions): ApplyOutcome {
+    let text = input;
+    if (opts.signingKey !== undefined) {
+      const verified = verifySignedBundle(input, opts.signingKey);
+      if (!verified.ok) return { result: "refused", error: verified.error, report: refusedReport(verified.error) };
+      text = verified.payload;
+    }
     const cur = this.current;
     if (cur && cur.text === text) return { result: "unchanged", version: cur.version };
     if (cur && opts.requireNewerVersion) {
@@ -64,6 +91,10 @@ export class BundleApplier {
     this.current = bundle;
     return { result: "applied", bundle };
   }
+}
+
+function refusedReport(error: string): LoadReport {
+  return { ok: false, version: 0, policies: 0, rules: 0, rawPolicies: 0, rawRules: 0, errors: [], error };
 }
 
 /** bundle_version when the text is JSON with a positive numeric one; undefined otherwise. */

@@ -1,13 +1,11 @@
 // The bundle file on disk: initial load, forced reload (SIGHUP, the original's documented rollback path) and
 // change detection (fs.watch on the directory plus a periodic stat, because editors and Kubernetes ConfigMaps
-// replace files by rename or symlink swap, which a watch on the file itself misses). What a reload logs:
-//   standalone_policy_reloaded   info   a bundle was applied
-//   standalone_policy_dropped    error  one invalid policy left out of an applied bundle (spec 2.2)
-//   standalone_reload_failed     error  refused or unreadable; `err` holds the wasm's load_report error
-//                                warn   err=version_not_monotonic on a change that does not move forward
+// replace files by rename or symlink swap, which a watch on the file itself misses). What a reload logs is
+// in apply-log.ts; an unreadable file is `standalone_reload_failed` with err=file_not_found.
 import { watch, type FSWatcher } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
+import { logApplyOutcome } from "./apply-log.js";
 import type { ApplyOutcome, BundleApplier } from "./bundle-applier.js";
 import type { Logger } from "./log.js";
 
@@ -132,37 +130,6 @@ export class FileBundleSource {
   }
 
   private logOutcome(outcome: ApplyOutcome, trigger: string): void {
-    const file = this.path;
-    switch (outcome.result) {
-      case "applied": {
-        const { version, hash, report } = outcome.bundle;
-        for (const err of report.errors) this.log.log("error", "standalone_policy_dropped", { err, file });
-        this.log.log("info", "standalone_policy_reloaded", {
-          version,
-          hash,
-          policies: report.policies,
-          rules: report.rules,
-          dropped: report.errors.length,
-          file,
-          trigger,
-        });
-        return;
-      }
-      case "refused":
-        this.log.log("error", "standalone_reload_failed", { err: outcome.error, file, trigger });
-        return;
-      case "version_not_monotonic":
-        this.log.log("warn", "standalone_reload_failed", {
-          err: "version_not_monotonic",
-          version: outcome.version,
-          current_version: outcome.currentVersion,
-          file,
-          trigger,
-        });
-        return;
-      case "unchanged":
-        this.log.log("debug", "standalone_policy_unchanged", { version: outcome.version, file, trigger });
-        return;
-    }
+    logApplyOutcome(this.log, outcome, { file: this.path, trigger });
   }
 }

@@ -14,7 +14,51 @@ describe("resolveConfig", () => {
       trustedProxies: [],
       denyStatus: 429,
       logLevel: "info",
+      mode: "decision_service",
+      backendUrl: undefined,
+      upstreamTimeoutMs: 60000,
+      reservationTtlMs: 300000,
+      adminToken: undefined,
+      debugSecret: undefined,
+      bundleUrl: undefined,
+      bundlePollIntervalMs: 30000,
+      bundleSigningKey: undefined,
     });
+  });
+
+  it("reads the reverse-proxy, admin, debug, reservation and bundle-URL variables", () => {
+    const c = resolveConfig(
+      {},
+      env({
+        FAIRVISOR_MODE: "reverse_proxy",
+        FAIRVISOR_BACKEND_URL: "http://127.0.0.1:8081",
+        FAIRVISOR_UPSTREAM_TIMEOUT_MS: "1500",
+        FAIRVISOR_RESERVATION_TTL_MS: "2000",
+        FAIRVISOR_ADMIN_TOKEN: "t0k",
+        FAIRVISOR_DEBUG_SESSION_SECRET: "s3c",
+        FAIRVISOR_BUNDLE_URL: "https://bundles.example.com/edge.json",
+        FAIRVISOR_BUNDLE_POLL_INTERVAL: "5",
+        FAIRVISOR_BUNDLE_SIGNING_KEY: "k",
+      }),
+    );
+    expect(c).toMatchObject({
+      mode: "reverse_proxy",
+      backendUrl: "http://127.0.0.1:8081",
+      upstreamTimeoutMs: 1500,
+      reservationTtlMs: 2000,
+      adminToken: "t0k",
+      debugSecret: "s3c",
+      bundleUrl: "https://bundles.example.com/edge.json",
+      bundlePollIntervalMs: 5000,
+      bundleSigningKey: "k",
+    });
+  });
+
+  it("a bundle URL alone is enough; bad URLs and intervals are refused with the variable's name", () => {
+    expect(resolveConfig({}, { FAIRVISOR_BUNDLE_URL: "http://b/x.json" })).toMatchObject({ configFile: "", bundleUrl: "http://b/x.json" });
+    expect(() => resolveConfig({}, env({ FAIRVISOR_BUNDLE_URL: "ftp://b/x" }))).toThrow("FAIRVISOR_BUNDLE_URL must be an http or https URL, got 'ftp://b/x'");
+    expect(() => resolveConfig({}, env({ FAIRVISOR_BUNDLE_POLL_INTERVAL: "0" }))).toThrow("FAIRVISOR_BUNDLE_POLL_INTERVAL must be a positive number");
+    expect(() => resolveConfig({}, env({ FAIRVISOR_UPSTREAM_TIMEOUT_MS: "soon" }))).toThrow("FAIRVISOR_UPSTREAM_TIMEOUT_MS must be a positive number");
   });
 
   it("flags win over the environment", () => {
@@ -36,11 +80,11 @@ describe("resolveConfig", () => {
     expect(c.logLevel).toBe("info");
   });
 
-  it("FAIRVISOR_MODE: decision_service or empty runs; reverse_proxy and others are refused", () => {
-    expect(resolveConfig({}, env({ FAIRVISOR_MODE: "decision_service" })).port).toBe(8080);
-    expect(resolveConfig({}, env({ FAIRVISOR_MODE: "" })).port).toBe(8080);
+  it("FAIRVISOR_MODE: decision_service, empty or reverse_proxy (which needs a backend); others are refused", () => {
+    expect(resolveConfig({}, env({ FAIRVISOR_MODE: "decision_service" })).mode).toBe("decision_service");
+    expect(resolveConfig({}, env({ FAIRVISOR_MODE: "" })).mode).toBe("decision_service");
     expect(() => resolveConfig({}, env({ FAIRVISOR_MODE: "reverse_proxy" }))).toThrow(
-      new ConfigError("reverse_proxy mode is not available in this build"),
+      new ConfigError("FAIRVISOR_BACKEND_URL is required when FAIRVISOR_MODE=reverse_proxy"),
     );
     expect(() => resolveConfig({}, env({ FAIRVISOR_MODE: "proxy" }))).toThrow(
       "FAIRVISOR_MODE must be decision_service or reverse_proxy",
@@ -48,7 +92,7 @@ describe("resolveConfig", () => {
   });
 
   it("needs a bundle file", () => {
-    expect(() => resolveConfig({}, {})).toThrow("FAIRVISOR_CONFIG_FILE (or --config) must be set");
+    expect(() => resolveConfig({}, {})).toThrow("either FAIRVISOR_BUNDLE_URL or FAIRVISOR_CONFIG_FILE (or --config) must be set");
     expect(resolveConfig({ config: "x.json" }, {}).configFile).toBe("x.json");
   });
 

@@ -1,5 +1,7 @@
-// JSON-lines logger for the decision service: one object per line on stderr, an `event` name and fields.
-// Deliberately tiny; another issue replaces it with pino, keeping the event names.
+// The service's logger: pino writing one JSON object per line, `{"level":"info","time":"...","event":...}`.
+// Callers name an event and give fields; the event names are the service's log contract (README), so the
+// Logger interface stays this small and MemoryLogger can stand in for it in tests.
+import { pino, stdTimeFunctions } from "pino";
 import type { LogLevel } from "../host/types.js";
 
 export type LogFields = Record<string, unknown>;
@@ -8,15 +10,26 @@ export interface Logger {
   log(level: LogLevel, event: string, fields?: LogFields): void;
 }
 
-const LEVEL_RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, critical: 5 };
+/** proxy-wasm has a `critical` level above error (ABI log levels 0..5); pino's fatal is 60. */
+const CUSTOM_LEVELS = { critical: 55 };
 
-/** Writes `{"time":...,"level":...,"event":...,...fields}` lines at or above minLevel. */
+/** Writes `{"level":...,"time":...,"event":...,...fields}` lines at or above minLevel. */
 export function createJsonLogger(write: (line: string) => void, minLevel: LogLevel = "info"): Logger {
-  const min = LEVEL_RANK[minLevel];
+  const logger = pino(
+    {
+      level: minLevel,
+      customLevels: CUSTOM_LEVELS,
+      base: undefined,
+      timestamp: stdTimeFunctions.isoTime,
+      // Level names, not numbers, so `fairvisor logs` and people can grep them.
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    // A plain object with write(): pino calls it synchronously with one finished line.
+    { write },
+  );
   return {
     log(level, event, fields = {}) {
-      if (LEVEL_RANK[level] < min) return;
-      write(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }) + "\n");
+      logger[level]({ event, ...fields });
     },
   };
 }

@@ -6,9 +6,11 @@ import { request, type Server } from "node:http";
 import type { ActiveBundle } from "./bundle-applier.js";
 import { MemoryLogger } from "./log.js";
 import { createDecisionServer, peerAddress } from "./server.js";
+import { allowFacts } from "./decision-facts.js";
 import type { DecisionInput } from "./types.js";
 
 const inputs: DecisionInput[] = [];
+const bodies: Array<string | null> = [];
 let active: ActiveBundle | null = null;
 const bundle: ActiveBundle = {
   version: 3,
@@ -23,9 +25,14 @@ let base: string;
 beforeAll(async () => {
   server = createDecisionServer({
     decider: {
-      decide(input) {
+      async decide(input, body) {
         inputs.push(input);
-        return { status: 200, headers: [["RateLimit-Remaining", "4"]], body: new Uint8Array() };
+        bodies.push(body === null ? null : Buffer.from(body).toString("utf8"));
+        return {
+          answer: { status: 200, headers: [["RateLimit-Remaining", "4"]], body: new Uint8Array() },
+          facts: allowFacts([], false),
+          openStream: null,
+        };
       },
     },
     active: () => active,
@@ -66,14 +73,15 @@ describe("routes", () => {
     );
   });
 
-  it("GET and POST /v1/decision decide; the answer's headers are written as given", async () => {
+  it("GET and POST /v1/decision decide; the answer's headers are written as given; a POST body reaches the decider", async () => {
     active = bundle;
     inputs.length = 0;
+    bodies.length = 0;
     for (const method of ["GET", "POST"]) {
       const res = await fetch(`${base}/v1/decision`, {
         method,
         headers: { "X-Original-Method": "PATCH", "X-Original-URI": "/api/x?q=1", "X-Api-Key": "k" },
-        body: method === "POST" ? "ignored body" : undefined,
+        body: method === "POST" ? '{"messages":[]}' : undefined,
       });
       expect(res.status).toBe(200);
       expect(res.headers.get("ratelimit-remaining")).toBe("4");
@@ -82,6 +90,7 @@ describe("routes", () => {
     expect(inputs.map((i) => [i.method, i.uri])).toEqual([["PATCH", "/api/x?q=1"], ["PATCH", "/api/x?q=1"]]);
     expect(inputs[0].headers).toContainEqual(["x-api-key", "k"]);
     expect(inputs[0].sourceAddress).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(bodies).toEqual([null, '{"messages":[]}']);
   });
 
   it("other methods on /v1/decision: 405 with Allow, no decision", async () => {

@@ -1,0 +1,90 @@
+// Debug sessions (spec 9.7), enabled by FAIRVISOR_DEBUG_SESSION_SECRET. POST /v1/debug/session with the
+// secret in X-Fairvisor-Debug-Secret sets a stateless cookie `fv_dbg=<expiry>.<base64url HMAC-SHA256(secret,
+// expiry)>` (no SHA-1 fallback: Node always has HMAC-SHA256); with a valid cookie every decision also
+// carries the X-Fairvisor-Debug-* headers. Comparisons are constant-time.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { HeaderList } from "../host/types.js";
+import { json } from "./answers.js";
+import type { DecisionFacts } from "./decision-facts.js";
+import type { DecisionAnswer } from "./types.js";
+
+export const COOKIE_NAME = "fv_dbg";
+export const SESSION_TTL_S = 900;
+/** Attribute order of spec 9.7. */
+const cookie = (value: string, maxAge: number) => `${COOKIE_NAME}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Strict`;
+const COOKIE_SYNTAX = /^(\d+)\.([A-Za-z0-9_-]+)$/;
+
+export class DebugSessions {
+  constructor(private readonly secret: string, private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000)) {}
+
+  /** POST /v1/debug/session. */
+  open(method: string, headers: HeaderList): DecisionAnswer {
+    if (method !== "POST") return json(405, { error: "method_not_allowed" }, [["Allow", "POST"]]);
+    const given = headerValue(headers, "x-fairvisor-debug-secret") ?? "";
+    if (!equalConstantTime(given, this.secret)) return json(403, { error: "debug_secret_invalid" });
+    const expiry = String(this.nowSeconds() + SESSION_TTL_S);
+    return { status: 204, headers: [["Set-Cookie", cookie(`${expiry}.${this.sign(expiry)}`, SESSION_TTL_S)]], body: new Uint8Array(0) };
+  }
+
+  /** POST /v1/debug/logout. */
+  logout(method: string): DecisionAnswer {
+    if (method !== "POST") return json(405, { error: "method_not_allowed" }, [["Allow", "POST"]]);
+    return { status: 204, headers: [["Set-Cookie", cookie("", 0)]], body: new Uint8Array(0) };
+  }
+
+  /** True when the request's Cookie header holds a valid, unexpired fv_dbg. */
+  valid(headers: HeaderList): boolean {
+    for (const [k, v] of headers) {
+      if (k.toLowerCase() !== "cookie") continue;
+      for (const part of v.split(";")) {
+        const eq = part.indexOf("=");
+        if (eq < 0 || part.slice(0, eq).trim() !== COOKIE_NAME) continue;
+        const m = COOKIE_SYNTAX.exec(part.slice(eq + 1).trim());
+        if (m && Number(m[1]) > this.nowSeconds() && equalConstantTime(m[2], this.sign(m[1]))) return true;
+      }
+    }
+    return false;
+  }
+
+  private sign(expiry: string): string {
+    return createHmac("sha256", this.secret).update(expiry).digest("base64url");
+  }
+}
+
+/**
+ * The debug headers of one decision, from what the wasm's answer shows (decision-facts.ts). Headers with
+ * empty values are not sent (spec 9.7): the rule, the matched-policy count and the descriptors need the
+ * wasm to expose them (README "What the wasm could expose").
+ */
+export function debugHeaders(facts: DecisionFacts, latencyUs: number): HeaderList {
+  const decision = facts.action === "shadow_reject" ? "allow" : facts.action;
+  const mode = facts.action === "shadow_reject" ? "shadow" : "enforce";
+  const reason = facts.action === "shadow_reject" ? "shadow_would_reject" : facts.reason;
+  const out: HeaderList = [
+    ["X-Fairvisor-Decision", decision],
+    ["X-Fairvisor-Mode", mode],
+    ["X-Fairvisor-Latency-Us", String(latencyUs)],
+    ["X-Fairvisor-Debug-Decision", decision],
+    ["X-Fairvisor-Debug-Mode", mode],
+  ];
+  if (reason) out.push(["X-Fairvisor-Debug-Reason", reason]);
+  if (facts.policy) out.push(["X-Fairvisor-Debug-Policy", facts.policy]);
+  out.push(["X-Fairvisor-Debug-Latency-Us", String(latencyUs)]);
+  return out;
+}
+
+export function equalConstantTime(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  // timingSafeEqual needs equal lengths; comparing y with itself keeps the time independent of a's length.
+  if (x.length !== y.length) {
+    timingSafeEqual(y, y);
+    return false;
+  }
+  return timingSafeEqual(x, y);
+}
+
+function headerValue(headers: HeaderList, name: string): string | undefined {
+  for (const [k, v] of headers) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
