@@ -144,8 +144,11 @@ async function main() {
   const redis = await startRedis();
   const rows = [];
   try {
+    // BENCH_ONLY=3hot (or 1cold, 1hot, 3cold) runs one scenario.
+    const only = process.env.BENCH_ONLY;
     for (const instances of [1, 3]) {
       for (const keys of [UNCONTENDED_KEYS, 1]) {
+        if (only && only !== `${instances}${keys === 1 ? "hot" : "cold"}`) continue;
         const shape = `${instances} instance${instances > 1 ? "s" : ""}, ${keys === 1 ? "one hot key" : "uncontended keys"}`;
         const mem = await scenario(shape, "memory", instances, keys, redis.url);
         const red = await scenario(shape, "redis", instances, keys, redis.url);

@@ -54,9 +54,13 @@ const decide = (s: Started) =>
     headers: { "x-original-method": "POST", "x-original-uri": "/v1/chat/completions", "x-api-key": "team-a", "x-token-estimate": "20", "content-type": "application/json" },
     body: CHAT,
   });
+/** Reconcile answers are the service's own JSON; the wasm's decision info must not leak into them either. */
 const reconcile = (s: Started, body: unknown) =>
   fetch(`${s.base}/v1/reconcile`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) }).then(
-    async (r) => [r.status, await r.json()] as [number, unknown],
+    async (r) => {
+      expect(r.headers.get("x-fairvisor-decision-info")).toBeNull();
+      return [r.status, await r.json()] as [number, unknown];
+    },
   );
 
 describe("LLM reservations through the decision service", () => {
@@ -66,6 +70,7 @@ describe("LLM reservations through the decision service", () => {
     for (let i = 0; i < 3; i++) {
       const r = await decide(s);
       expect(r.status).toBe(200);
+      expect(r.headers.get("x-fairvisor-decision-info")).toBeNull();
       const id = r.headers.get("x-fairvisor-reservation");
       expect(id).toMatch(/\S/);
       ids.push(id as string);
@@ -81,6 +86,10 @@ describe("LLM reservations through the decision service", () => {
     expect((await decide(s)).status).toBe(200);
     const text = await (await fetch(`${s.base}/metrics`)).text();
     expect(text).toContain('fairvisor_tokens_consumed_total{type="actual",policy="llm",route="/v1/chat/"} 360');
+    // Reserved, from the decision info: four allows of 320 (the 429 reserved nothing).
+    expect(text).toContain('fairvisor_tokens_consumed_total{type="reserved",policy="llm",route="/v1/chat/"} 1280');
+    // Three reconciles, each 320 reserved and 120 used.
+    expect(text).toContain('fairvisor_token_reservation_unused_total{route="/v1/chat/"} 600');
   });
 
   it("reconcile is idempotent; unknown ids are 404; bad bodies are 400 with a precise message", async () => {

@@ -114,7 +114,7 @@ describe("LLM reservations over Redis", () => {
 
   it("a reconcile while Redis is unresponsive is queued (202) and applied once Redis is back", async () => {
     redis = await RedisServer.start();
-    const s = await start("llmq:", { timeoutMs: 50 });
+    const s = await start("llmq:", { timeoutMs: 200 });
     const id = await reserve(s);
     expect(await tokensLeft("llmq:")).toBe(BURST - ESTIMATE - MAX_TOKENS);
     await redis.pause();

@@ -1,7 +1,8 @@
 // Reverse-proxy mode end to end (spec 11): a real upstream on loopback, the real service in front of it
 // running build/fairvisor.wasm. SSE must reach the client event by event; hop-by-hop headers are removed
 // and X-Forwarded-* set; a reject never reaches the upstream; upstream failures are 502/504 with JSON;
-// the service's own endpoints stay local.
+// the service's own endpoints stay local; the wasm's X-Fairvisor-Decision-Info reaches neither the client
+// nor the backend, and a backend cannot forge it.
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +37,12 @@ beforeAll(async () => {
         }
       };
       next();
+      return;
+    }
+    if (req.url === "/forge") {
+      // A backend that sends the service's internal header: the filter's own value replaces it.
+      res.writeHead(200, { "x-fairvisor-decision-info": '{"action":"reject","reason":"forged"}' });
+      res.end("forged");
       return;
     }
     if (req.url === "/slow") {
@@ -167,6 +174,45 @@ describe("reverse proxy", () => {
     const slow = await send(s.base, "/slow", { headers: { "x-api-key": "k" } });
     expect(slow.status).toBe(504);
     expect(JSON.parse(slow.body)).toEqual({ error: "upstream_timeout", message: "upstream did not answer within 500 ms" });
+  });
+
+  it("X-Fairvisor-Decision-Info never reaches the client or the backend; debug headers come from it", async () => {
+    const s = await proxy(tokenBucketBundle(1, { burst: 1, prefix: "/" }), { debugSecret: "dbg" });
+    const set = (await send(s.base, "/v1/debug/session", { method: "POST", headers: { "x-fairvisor-debug-secret": "dbg" } })).headers["set-cookie"] as string[];
+    const cookie = set[0].slice(0, set[0].indexOf(";"));
+    const allow = await send(s.base, "/api/a", { headers: { "x-api-key": "k", cookie } });
+    const reject = await send(s.base, "/api/a", { headers: { "x-api-key": "k", cookie } });
+    const plain = await send(s.base, "/api/a", { headers: { "x-api-key": "k" } });
+    const forged = await send(s.base, "/forge", { headers: { "x-api-key": "other" } });
+    expect([allow.status, reject.status, plain.status, forged.status]).toEqual([201, 429, 429, 200]);
+    for (const r of [allow, reject, plain, forged]) expect(r.headers["x-fairvisor-decision-info"]).toBeUndefined();
+    expect(seen.map((x) => x.headers["x-fairvisor-decision-info"])).toEqual([undefined]);
+    const debug = (r: Reply) => Object.entries(r.headers).filter(([k]) => k.startsWith("x-fairvisor-debug-") && !k.endsWith("latency-us"));
+    expect(debug(allow)).toEqual([
+      ["x-fairvisor-debug-decision", "allow"],
+      ["x-fairvisor-debug-mode", "enforce"],
+      ["x-fairvisor-debug-reason", "all_rules_passed"],
+      ["x-fairvisor-debug-policy", "tb"],
+      ["x-fairvisor-debug-matched-policies", "1"],
+      ["x-fairvisor-debug-descriptor-1-key", "header:x-api-key"],
+      ["x-fairvisor-debug-descriptor-1-value", "k"],
+    ]);
+    expect(debug(reject)).toEqual([
+      ["x-fairvisor-debug-decision", "reject"],
+      ["x-fairvisor-debug-mode", "enforce"],
+      ["x-fairvisor-debug-reason", "token_bucket_exceeded"],
+      ["x-fairvisor-debug-policy", "tb"],
+      ["x-fairvisor-debug-rule", "per-key"],
+      ["x-fairvisor-debug-matched-policies", "1"],
+      ["x-fairvisor-debug-descriptor-1-key", "header:x-api-key"],
+      ["x-fairvisor-debug-descriptor-1-value", "k"],
+    ]);
+    expect(debug(plain)).toEqual([]);
+    const decisions = (await send(s.base, "/metrics")).body.split("\n").filter((l) => l.startsWith("fairvisor_decisions_total{"));
+    expect(decisions).toEqual([
+      'fairvisor_decisions_total{action="allow",policy="tb",reason="all_rules_passed",route="/"} 2',
+      'fairvisor_decisions_total{action="reject",policy="tb",reason="token_bucket_exceeded",route="/"} 2',
+    ]);
   });
 
   it("health, metrics and the decision API stay local", async () => {

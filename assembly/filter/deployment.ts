@@ -11,6 +11,9 @@
 // - local_worker_count: on hosts without shared data (APISIX), counters live in each worker's VM; with N
 //   declared workers every limit is divided by N so the workers together enforce about the bundle's limit
 //   (research/gateways.md section 3). Default 1 (no division).
+// - decision_info: add X-Fairvisor-Decision-Info (decision-info.ts) to every local reply and to the allow
+//   headers, for a host that reports on decisions and strips it (the decision service). Default false, so
+//   clients behind Envoy, Kong or APISIX see nothing new and the filter spends nothing on it.
 // Kong and APISIX hand the module no VM configuration, so the same object may also arrive inside the plugin
 // configuration as {"deployment": {...}, "bundle": ...} (assembly/filter/configuration.ts).
 import { parseJson, JsonKind, JsonValue } from "../json";
@@ -27,6 +30,7 @@ export class Deployment {
   sharedDataPrefix: string = "";
   maxRequestBodyBytes: u32 = DEFAULT_MAX_REQUEST_BODY_BYTES;
   localWorkerCount: i32 = 1;
+  decisionInfo: bool = false;
   /** Problems found in the VM configuration; they are logged and the option is ignored. */
   warnings: string[] = [];
 }
@@ -86,6 +90,11 @@ export function deploymentFrom(root: JsonValue): Deployment {
     const n = workers.kind == JsonKind.NUMBER ? workers.num : NaN;
     if (n >= 1 && n <= 1024 && n == Math.floor(n)) out.localWorkerCount = <i32>n;
     else out.warnings.push("local_worker_count must be an integer between 1 and 1024");
+  }
+  const info = root.get("decision_info");
+  if (info !== null) {
+    if (info.kind == JsonKind.BOOL) out.decisionInfo = info.bool;
+    else out.warnings.push("decision_info must be a boolean");
   }
   return out;
 }

@@ -6,9 +6,12 @@
 //   - A reject becomes a local reply before the upstream is contacted; an allow remembers its headers for
 //     the response, its LLM reservations for reconciliation, and a throttle pauses until its wake time.
 //   - The response side of a request with reservations is llm-response.ts.
+//   - With the deployment option decision_info, every local reply and every allow also carries
+//     X-Fairvisor-Decision-Info (decision-info.ts); without it nothing about it runs.
 import { Action, Decision, Reservation } from "../engine/decision";
 import { Engine } from "../engine";
 import { ChunkVerdict } from "../stream";
+import { decisionInfo, HEADER_DECISION_INFO } from "./decision-info";
 import { Deployment } from "./deployment";
 import { HostRequestView } from "./host-view";
 import { HostCounterStore } from "./host-store";
@@ -46,13 +49,16 @@ export class StreamState {
   /** LLM reservations of the allow, until the response headers create `llm`. */
   reservations: Reservation[] | null = null;
   llm: LlmResponse | null = null;
+  /** Deployment option decision_info as it was when the request arrived (deployment.ts). */
+  decisionInfo: bool = false;
   constructor(public id: u32, public rootId: u32, public engine: Engine | null, public streaming: StreamingRules) {}
 }
 
 export function onRequestHeaders(stream: StreamState, deployment: Deployment, store: HostCounterStore, endOfStream: bool): i32 {
   const engine = stream.engine;
+  stream.decisionInfo = deployment.decisionInfo;
   if (engine === null) {
-    replyNoBundle();
+    replyNoBundle(stream.decisionInfo);
     stream.replied = true;
     return PAUSE; // the local reply ends the stream
   }
@@ -78,7 +84,7 @@ export function onRequestBody(stream: StreamState, deployment: Deployment, store
   if (size > deployment.maxRequestBodyBytes) {
     stream.awaitingBody = false;
     stream.replied = true;
-    replyBodyTooLarge(deployment.maxRequestBodyBytes);
+    replyBodyTooLarge(deployment.maxRequestBodyBytes, stream.decisionInfo);
     streamLog(LogLevel.INFO, stream.id, "reject status=413 reason=request_body_too_large bytes=" + size.toString());
     return PAUSE;
   }
@@ -111,15 +117,20 @@ function decide(stream: StreamState, engine: Engine, view: HostRequestView, stor
   }
   if (decision.action == Action.REJECT) {
     streamLog(LogLevel.INFO, stream.id, "reject policy=" + decision.policyId + " rule=" + decision.ruleName + " reason=" + decision.reason);
-    replyReject(decision);
+    replyReject(decision, stream.decisionInfo);
     stream.replied = true;
     return PAUSE;
   }
   // Decision.reset() gives every decision a fresh array, so keeping this one is safe.
   const reservations = decision.reservations;
   const throttled = decision.action == Action.THROTTLE && decision.delayMs > 0;
-  if (decision.headers.length == 0 && reservations.length == 0 && !throttled) return CONTINUE;
+  const withInfo = stream.decisionInfo;
+  if (!withInfo && decision.headers.length == 0 && reservations.length == 0 && !throttled) return CONTINUE;
   const headers = decision.headers.slice(0);
+  if (withInfo) {
+    headers.push(HEADER_DECISION_INFO);
+    headers.push(decisionInfo(decision));
+  }
   if (reservations.length > 0) {
     stream.reservations = reservations;
     headers.push(HEADER_RESERVATION);

@@ -159,7 +159,10 @@ export class DistributedDecisionRunner {
       }
       ran = true;
       await this.store.capture(fn, tx);
-      if (tx.empty) return "committed";
+      if (tx.writes.size === 0) {
+        this.releaseClaims(options.keys ?? [], tx.id);
+        return "committed";
+      }
       if (held === null || !held.covers(tx.keys())) {
         held?.release();
         held = this.locks.acquire(tx.keys());
@@ -200,7 +203,9 @@ export class DistributedDecisionRunner {
 
   private async runOnRedis<T>(attempt: () => T | Promise<T>, dispose?: (value: T) => void): Promise<RedisAttempt<T>> {
     if (!this.link.usable) return { ok: false, reason: "unavailable" };
-    const deadline = performance.now() + this.opts.timeoutMs;
+    // The budget covers the Redis part: it starts when the first run returns, so a decision the module
+    // held on purpose (a throttle waits for its tick inside the callback) still gets the whole budget.
+    let deadline = Infinity;
     let held: KeyLock | null = null;
     let conflicts = 0;
     let runs = 0;
@@ -216,6 +221,7 @@ export class DistributedDecisionRunner {
         else tx.id = txId;
         const { value } = await this.store.capture(attempt, tx);
         runs++;
+        if (deadline === Infinity) deadline = performance.now() + this.opts.timeoutMs;
         if (tx.empty) return { ok: true, value, attempts: runs, keys: [] };
         const keys = tx.keys();
         if (held === null || !held.covers(keys)) {
@@ -269,6 +275,12 @@ export class DistributedDecisionRunner {
     } finally {
       held?.release();
     }
+  }
+
+  private releaseClaims(keys: Array<[string, string]>, txId: string): void {
+    const byVm = new Map<string, string[]>();
+    for (const [vm, key] of keys) byVm.set(vm, [...(byVm.get(vm) ?? []), key]);
+    for (const [vm, ks] of byVm) this.link.releaseClaims(vm, ks, txId);
   }
 
   /** Claims keys in Redis (retrying while another transaction holds one) and refreshes the cache. */

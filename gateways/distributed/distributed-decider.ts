@@ -4,7 +4,7 @@
 // a plain allow (200, no RateLimit headers: nothing was counted), fail_closed = 503 store_unavailable.
 // For an LLM allow it remembers which keys the reservation touched and where it was decided, so that
 // /v1/reconcile (reconcile()) can claim exactly those keys before feeding the held stream its usage.
-import type { DecisionFacts } from "../standalone/decision-facts.js";
+import { allowFacts, rejectFacts } from "../standalone/decision-facts.js";
 import type { DecisionOutcome } from "../standalone/decider.js";
 import type { DecisionAnswer, DecisionInput } from "../standalone/types.js";
 import type { DistributedDecisionRunner, Origin } from "./decision-runner.js";
@@ -22,15 +22,6 @@ interface ReservationRecord {
 const MAX_RECORDS = 10_000;
 const encoder = new TextEncoder();
 
-const facts = (action: DecisionFacts["action"], reason: string): DecisionFacts => ({
-  action,
-  policy: "",
-  reason,
-  delayMs: 0,
-  remaining: undefined,
-  reservationId: "",
-});
-
 export class DistributedDecider implements AsyncDecider {
   private readonly reservations = new Map<string, ReservationRecord>();
 
@@ -46,13 +37,12 @@ export class DistributedDecider implements AsyncDecider {
       return outcome.value;
     }
     if (outcome.origin === "fail_open") {
-      return {
-        answer: { status: 200, headers: [["X-Fairvisor-Degraded", "fail_open"]], body: new Uint8Array(0) },
-        facts: facts("allow", ""),
-        openStream: null,
-      };
+      // The service's own fact builders, so the decision is logged and counted like any other.
+      const headers: Array<[string, string]> = [["X-Fairvisor-Degraded", "fail_open"]];
+      return { answer: { status: 200, headers, body: new Uint8Array(0) }, facts: allowFacts(headers, false), openStream: null };
     }
-    return { answer: storeUnavailable(), facts: facts("unavailable", "store_unavailable"), openStream: null };
+    const answer = storeUnavailable();
+    return { answer, facts: rejectFacts(503, "store_unavailable", answer.headers), openStream: null };
   }
 
   /**
@@ -62,8 +52,9 @@ export class DistributedDecider implements AsyncDecider {
    */
   async reconcile(body: Uint8Array, run: () => DecisionAnswer): Promise<DecisionAnswer> {
     const id = reservationIdOf(body);
-    const record = id === null ? undefined : this.reservations.get(id);
-    if (id === null || record === undefined) return run(); // malformed or unknown: reconcile answers it, touching nothing
+    if (id === null) return run(); // malformed: reconcile answers 400 without touching any stream
+    // Unknown here (e.g. evicted): still a transaction, so a refund is validated, never written blind.
+    const record = this.reservations.get(id) ?? { keys: [], origin: "redis" as const };
     let answer: DecisionAnswer | null = null;
     const result = await this.runner.commitOnce(() => (answer = run()), {
       keys: record.keys,

@@ -6,8 +6,7 @@
 // decision that touches two rules could then not commit atomically, and exactness would be gone. To spread
 // load over a cluster, give unrelated deployments (or tenants) different vm_ids.
 //
-//   <prefix>{<vmId>}:<counter key>   a hash: v = the module's bytes, n = version (0 = absent), w = writer
-//                                    (write id of the attempt that wrote it: group commit, scripts.ts)
+//   <prefix>{<vmId>}:<counter key>   a hash: v = the module's bytes, n = version (0 = absent)
 //   <prefix>{<vmId>}#seq             the version sequence of this vm_id (never expires)
 //   <prefix>{<vmId>}!<counter key>   claim: the transaction that has the next turn on a contended key
 //                                    (scripts.ts COMMIT; a string with a short TTL)

@@ -115,13 +115,13 @@ export class RedisLink {
   async commit(vmId: string, tx: Transaction, timeoutMs: number, degradeOnTimeout = true): Promise<CommitResult> {
     const ids = tx.keys();
     const keys: string[] = [this.keys.sequence(vmId)];
-    const args: Array<string | Buffer | number> = [String(this.opts.keyTtlSeconds * 1000), tx.id, String(this.claimTtlMs), tx.writeId];
+    const args: Array<string | Buffer | number> = [String(this.opts.keyTtlSeconds * 1000), tx.id, String(this.claimTtlMs)];
     for (const id of ids) {
       const key = VersionedCache.split(id)[1];
       keys.push(this.keys.counter(vmId, key), this.keys.claim(vmId, key));
       const read = tx.reads.get(id);
       const write = tx.writes.get(id);
-      args.push(read === undefined ? "" : typeof read === "number" ? `n${read}` : `w${read}`);
+      args.push(read === undefined ? "" : String(read));
       args.push(write === undefined ? "r" : "w");
       args.push(write === undefined ? "" : Buffer.from(write.value.buffer, write.value.byteOffset, write.value.byteLength));
     }
@@ -168,6 +168,20 @@ export class RedisLink {
     const reply = await this.call(this.client.fvClaimBuffer(keys.length, ...keys, txId, String(this.claimTtlMs)), timeoutMs, "claim");
     if (reply[0] !== 1) return null;
     return moduleKeys.map((key, i) => ({ key, version: Number(reply[1 + 2 * i]), value: toBytes(reply[2 + 2 * i]) }));
+  }
+
+  /**
+   * Gives claims back early (a claimed callback that wrote nothing): COMMIT with the keys as read-only and
+   * unvalidated changes nothing but deletes the claims `txId` holds. Best effort; the claim TTL is the bound.
+   */
+  releaseClaims(vmId: string, moduleKeys: string[], txId: string): void {
+    const keys: string[] = [this.keys.sequence(vmId)];
+    const args: string[] = [String(this.opts.keyTtlSeconds * 1000), txId, String(this.claimTtlMs)];
+    for (const k of moduleKeys) {
+      keys.push(this.keys.counter(vmId, k), this.keys.claim(vmId, k));
+      args.push("", "r", "");
+    }
+    this.client.fvCommitBuffer(keys.length, ...keys, ...args).catch(() => undefined);
   }
 
   /** Moves to degraded (once per outage): log line, counter, probe loop. */

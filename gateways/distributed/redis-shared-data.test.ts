@@ -80,4 +80,21 @@ describe("RedisSharedData", () => {
     s.resetLocal();
     expect(s.runLocal(() => s.get("vm", "l"))).toBeUndefined();
   });
+
+  it("a timer started inside a decision that fires after it returned writes outside the transaction", async () => {
+    const s = new RedisSharedData();
+    let fired!: () => void;
+    const late = new Promise<void>((r) => (fired = r));
+    const { tx } = await s.capture(() => {
+      s.set("vm", "in", bytes(1), 0);
+      // The async context (this transaction) follows the timer, as it follows the service's ticker.
+      setTimeout(() => {
+        s.set("vm", "late", bytes(2), 0);
+        fired();
+      }, 5);
+    });
+    await late;
+    expect([...tx.writes.keys()]).toEqual([id("in")]);
+    expect([...(s.takeDetached() as Transaction).writes.keys()]).toEqual([id("late")]);
+  });
 });

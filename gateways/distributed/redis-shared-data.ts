@@ -11,12 +11,6 @@
 // host call runs synchronously inside the async context of the decision that drove the stream, and two
 // decisions interleaving at their awaits never see each other's transaction.
 //
-// Group commit: once a transaction is sent, its writes are staged as pending (`stage`) and later
-// transactions of this instance read them, recording the writer id instead of a version; the commit
-// script then accepts the later one only if the earlier one's write is what Redis holds. So a hot key
-// takes many local decisions per round trip instead of one, and a failed commit dooms exactly the
-// transactions that read from it (`unstage`).
-//
 // In `local` mode (failure mode `local`, Redis unreachable) every call goes to a separate in-memory store:
 // the local counters never mix with the Redis cache.
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -39,10 +33,6 @@ export class RedisSharedData implements SharedDataStore {
   onDetachedWrite: (() => void) | null = null;
   readonly casRule: CasRule;
   private readonly context = new AsyncLocalStorage<Transaction | "local" | "discard">();
-  /** Pending writes of sent, unanswered transactions: the latest per key. */
-  private readonly overlay = new Map<string, { value: Uint8Array; cas: number; owner: Transaction }>();
-  /** Sent, unanswered transactions in send order. */
-  private readonly pending = new Set<Transaction>();
   /** Writes made outside any transaction (e.g. a callback the caller did not wrap); see takeDetached(). */
   private detached: Transaction | null = null;
 
@@ -54,8 +44,12 @@ export class RedisSharedData implements SharedDataStore {
 
   /** Runs `fn` (module callbacks, possibly across awaits) inside a new transaction; returns both. */
   async capture<T>(fn: () => T | Promise<T>, tx: Transaction = new Transaction()): Promise<{ value: T; tx: Transaction }> {
-    const value = await this.context.run(tx, fn);
-    return { value, tx };
+    try {
+      const value = await this.context.run(tx, fn);
+      return { value, tx };
+    } finally {
+      tx.closed = true;
+    }
   }
 
   /** Runs `fn` against the local in-memory store only (failure mode `local`). */
@@ -69,27 +63,19 @@ export class RedisSharedData implements SharedDataStore {
   }
 
   get(vmId: string, key: string): SharedDataEntry | undefined {
-    const ctx = this.context.getStore();
+    const ctx = this.current();
     if (ctx === "local") return this.local.get(vmId, key);
     const id = VersionedCache.id(vmId, key);
     const current = ctx instanceof Transaction ? ctx : this.detached;
     const own = current?.writes.get(id);
     if (own !== undefined) return { value: own.value, cas: own.cas };
-    const staged = ctx instanceof Transaction && ctx.fresh.has(id) ? undefined : this.overlay.get(id);
-    if (staged !== undefined) {
-      if (ctx instanceof Transaction && !ctx.reads.has(id)) {
-        ctx.reads.set(id, staged.owner.writeId);
-        ctx.dependsOn.add(staged.owner);
-      }
-      return { value: staged.value, cas: staged.cas };
-    }
     const cached = this.cache.get(id);
     if (ctx instanceof Transaction && !ctx.reads.has(id)) ctx.reads.set(id, cached?.version ?? 0);
     return cached === undefined ? undefined : { value: cached.value, cas: cached.cas };
   }
 
   set(vmId: string, key: string, value: Uint8Array, cas: number): SharedDataStatus {
-    const ctx = this.context.getStore();
+    const ctx = this.current();
     if (ctx === "local") return this.local.set(vmId, key, value, cas);
     if (ctx === "discard") return SharedDataStatus.Ok;
     const id = VersionedCache.id(vmId, key);
@@ -104,9 +90,8 @@ export class RedisSharedData implements SharedDataStore {
       tx = this.detached;
     }
     const own = tx.writes.get(id);
-    const staged = own === undefined && !tx.fresh.has(id) ? this.overlay.get(id) : undefined;
-    const cached = own === undefined && staged === undefined ? this.cache.get(id) : undefined;
-    const currentCas = own?.cas ?? staged?.cas ?? cached?.cas;
+    const cached = own === undefined ? this.cache.get(id) : undefined;
+    const currentCas = own?.cas ?? cached?.cas;
     if (this.casRule === "strict") {
       if ((currentCas ?? 0) !== cas) return SharedDataStatus.CasMismatch;
     } else if (currentCas !== undefined && cas !== 0 && cas !== currentCas) {
@@ -116,6 +101,11 @@ export class RedisSharedData implements SharedDataStore {
     // Any write after a read is validated through the read set.
     tx.writes.set(id, { value: value.slice(), cas: this.cache.takeCas() });
     return SharedDataStatus.Ok;
+  }
+
+  private current(): Transaction | "local" | "discard" | undefined {
+    const ctx = this.context.getStore();
+    return ctx instanceof Transaction && ctx.closed ? undefined : ctx;
   }
 
   /** A fresh local store: after an outage Redis is authoritative again and the local counts are dropped. */
@@ -130,53 +120,12 @@ export class RedisSharedData implements SharedDataStore {
     return d;
   }
 
-  /** The transaction was sent: later local transactions read its writes (group commit). */
-  stage(tx: Transaction): void {
-    this.pending.add(tx);
-    for (const [id, w] of tx.writes) this.overlay.set(id, { value: w.value, cas: w.cas, owner: tx });
-  }
-
   /** After a successful commit: the written values are now what Redis holds, at these versions. */
   applyCommitted(tx: Transaction, versions: Map<string, number>): void {
-    this.pending.delete(tx);
     for (const [id, w] of tx.writes) {
       const v = versions.get(id);
       if (v !== undefined && v > 0) this.cache.put(id, v, w.value);
-      if (this.overlay.get(id)?.owner === tx) this.overlay.delete(id);
     }
-  }
-
-  /**
-   * The transaction failed (conflict, timeout): its pending writes go, and so do those of every pending
-   * transaction that read from it, directly or not. Their commits are already sent and will fail in Redis
-   * (the writer they expect never wrote); until then nobody new must build on them.
-   */
-  unstage(tx: Transaction): void {
-    const doomed = new Set<Transaction>([tx]);
-    this.pending.delete(tx);
-    for (const t of this.pending) {
-      for (const d of t.dependsOn) {
-        if (doomed.has(d)) {
-          doomed.add(t);
-          break;
-        }
-      }
-    }
-    for (const [id, entry] of this.overlay) if (doomed.has(entry.owner)) this.overlay.delete(id);
-  }
-
-  /** Drops pending writes on these keys (commitOnce after its claim: their owners were sent after it). */
-  dropPending(ids: string[]): void {
-    for (const id of ids) {
-      const entry = this.overlay.get(id);
-      if (entry !== undefined) this.unstage(entry.owner);
-    }
-  }
-
-  /** Forget pending state (resync after an outage). */
-  clearPending(): void {
-    this.pending.clear();
-    this.overlay.clear();
   }
 
   /** Fresh values returned by a conflict or a fetch. */

@@ -12,11 +12,8 @@
  * ARGV[1]           TTL in ms given to every written key (idle keys disappear)
  * ARGV[2]           transaction id (one per decision, the same on each of its attempts)
  * ARGV[3]           claim TTL in ms
- * ARGV[4]           write id of this attempt (stored as the writer of every key written)
- * then for each key k, three arguments starting at ARGV[3k+2]:
- *   expected        "n<version>" the decision read ("n0" = it saw no key); "w<write id>" when it read the
- *                   pending write of an earlier local transaction (valid iff that write is what Redis
- *                   holds: group commit); "" for a blind write (not validated)
+ * then for each key k, three arguments starting at ARGV[3k+1]:
+ *   expected        version the decision read ("0" = it saw no key), or "" for a blind write (not validated)
  *   op              "w" = write `value`; "r" = read only (validation)
  *   value           the new bytes ("" for "r")
  *
@@ -40,13 +37,9 @@ for k = 1, n do
   local holder = redis.call('GET', KEYS[2 * k + 1])
   local bad = holder and holder ~= txid
   if bad then blocked = 1 end
-  local expected = ARGV[3 * k + 2]
+  local expected = ARGV[3 * k + 1]
   if not bad and expected ~= '' then
-    if string.sub(expected, 1, 1) == 'w' then
-      bad = redis.call('HGET', KEYS[2 * k], 'w') ~= string.sub(expected, 2)
-    else
-      bad = tonumber(redis.call('HGET', KEYS[2 * k], 'n') or '0') ~= tonumber(string.sub(expected, 2))
-    end
+    bad = tonumber(redis.call('HGET', KEYS[2 * k], 'n') or '0') ~= tonumber(expected)
   end
   if bad then stale[#stale + 1] = k end
 end
@@ -65,9 +58,9 @@ local ttl = tonumber(ARGV[1])
 local out = { 1 }
 for k = 1, n do
   if redis.call('GET', KEYS[2 * k + 1]) == txid then redis.call('DEL', KEYS[2 * k + 1]) end
-  if ARGV[3 * k + 3] == 'w' then
+  if ARGV[3 * k + 2] == 'w' then
     local version = redis.call('INCR', KEYS[1])
-    redis.call('HSET', KEYS[2 * k], 'v', ARGV[3 * k + 4], 'n', version, 'w', ARGV[4])
+    redis.call('HSET', KEYS[2 * k], 'v', ARGV[3 * k + 3], 'n', version)
     redis.call('PEXPIRE', KEYS[2 * k], ttl)
     out[#out + 1] = version
   else

@@ -1,8 +1,5 @@
-// One optimistic transaction: what a decision read and what it wrote. A read expects either a Redis
-// version (number; 0 = absent) or, when it saw the pending write of a local transaction not yet
-// committed, that transaction's write id (string): the commit script checks the key's writer instead of
-// its version, so the read is valid exactly when that earlier commit landed (group commit, README.md).
-// Keys are VersionedCache ids.
+// One optimistic transaction: what a decision read (key → Redis version seen, 0 = absent) and what it wrote
+// (key → bytes plus the local CAS the module saw for its own write). Keys are VersionedCache ids.
 
 export interface PendingWrite {
   value: Uint8Array;
@@ -12,19 +9,17 @@ export interface PendingWrite {
 let sequence = 0;
 const INSTANCE = Math.random().toString(36).slice(2, 10);
 
-export type Expectation = number | string;
-
 export class Transaction {
-  /** The decision's id, unique across instances; every attempt of one decision carries the same (claims). */
+  /** Unique across instances: random instance part + local sequence. A decision keeps it on every attempt. */
   id = `${INSTANCE}:${(sequence++).toString(36)}`;
-  /** This attempt's writes, unique across instances and attempts (never reused: no ABA on writer checks). */
-  readonly writeId = `${INSTANCE}:w${(sequence++).toString(36)}`;
-  readonly reads = new Map<string, Expectation>();
+  readonly reads = new Map<string, number>();
   readonly writes = new Map<string, PendingWrite>();
-  /** Local transactions whose pending writes this one read: if one of them fails, so does this one. */
-  readonly dependsOn = new Set<Transaction>();
-  /** Keys to read from the cache only, ignoring pending local writes (claimed keys of commitOnce). */
-  readonly fresh = new Set<string>();
+  /**
+   * Set once the decision's callback has returned. Async context outlives it (a timer created during the
+   * decision, e.g. the service's ticker, still carries this transaction): a later access must not land in
+   * a transaction that is being or has been committed, so it counts as outside any transaction.
+   */
+  closed = false;
 
   /** Every key touched, each once, reads first in the order seen. */
   keys(): string[] {

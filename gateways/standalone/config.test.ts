@@ -121,6 +121,6 @@ describe("parseTrustedProxies", () => {
 describe("vmConfigurationFor", () => {
   it("is the deployment JSON the wasm reads at VM start", () => {
     const c = resolveConfig({ trustedProxies: "127.0.0.1/32,10.0.0.0/8" }, env({}));
-    expect(vmConfigurationFor(c)).toBe('{"trusted_proxies":["127.0.0.1/32","10.0.0.0/8"],"trust_geo_headers":false}');
+    expect(vmConfigurationFor(c)).toBe('{"trusted_proxies":["127.0.0.1/32","10.0.0.0/8"],"trust_geo_headers":false,"decision_info":true}');
   });
 });

@@ -105,9 +105,12 @@ function redisOptions(flag: string | undefined, env: NodeJS.ProcessEnv, mode: Se
   return options ?? undefined;
 }
 
-/** The vm_configuration JSON the wasm reads in proxy_on_vm_start. */
+/**
+ * The vm_configuration JSON the wasm reads in proxy_on_vm_start. decision_info: every answer carries
+ * X-Fairvisor-Decision-Info, which metrics, logs and debug headers read and no client sees (decision-facts.ts).
+ */
 export function vmConfigurationFor(config: ServiceConfig): string {
-  return JSON.stringify({ trusted_proxies: config.trustedProxies, trust_geo_headers: false });
+  return JSON.stringify({ trusted_proxies: config.trustedProxies, trust_geo_headers: false, decision_info: true });
 }
 
 function parseMode(mode: string | undefined): ServiceMode {

@@ -51,15 +51,23 @@ export class DebugSessions {
   }
 }
 
+/** Spec 9.7: at most 16 descriptors, each value cut to 256 characters. */
+export const MAX_DEBUG_DESCRIPTORS = 16;
+export const MAX_DEBUG_DESCRIPTOR_VALUE = 256;
+
 /**
- * The debug headers of one decision, from what the wasm's answer shows (decision-facts.ts). Headers with
- * empty values are not sent (spec 9.7): the rule, the matched-policy count and the descriptors need the
- * wasm to expose them (README "What the wasm could expose").
+ * The debug headers of one decision (spec 9.7), from the decision facts (decision-facts.ts: the wasm's
+ * X-Fairvisor-Decision-Info, else what its answer shows). Headers with empty values are not sent, so
+ * without the decision info there is no Rule, Matched-Policies or descriptor header.
+ * - Decision is allow, reject or throttle: a warn and a shadow would-reject are allows (spec 7.1, 9.6);
+ *   "unavailable" stays for the 503s the service makes itself.
+ * - Reason of a shadow would-reject: the reason the shadow policy would have rejected with. The engine
+ *   clears the decision's own reason (spec 7.1), and that would leave the debug answer silent on the one
+ *   thing a shadow rollout is debugged for.
  */
 export function debugHeaders(facts: DecisionFacts, latencyUs: number): HeaderList {
-  const decision = facts.action === "shadow_reject" ? "allow" : facts.action;
-  const mode = facts.action === "shadow_reject" ? "shadow" : "enforce";
-  const reason = facts.action === "shadow_reject" ? "shadow_would_reject" : facts.reason;
+  const decision = facts.action === "shadow_reject" || facts.action === "warn" ? "allow" : facts.action;
+  const mode = facts.mode ?? (facts.action === "shadow_reject" ? "shadow" : "enforce");
   const out: HeaderList = [
     ["X-Fairvisor-Decision", decision],
     ["X-Fairvisor-Mode", mode],
@@ -67,10 +75,31 @@ export function debugHeaders(facts: DecisionFacts, latencyUs: number): HeaderLis
     ["X-Fairvisor-Debug-Decision", decision],
     ["X-Fairvisor-Debug-Mode", mode],
   ];
-  if (reason) out.push(["X-Fairvisor-Debug-Reason", reason]);
-  if (facts.policy) out.push(["X-Fairvisor-Debug-Policy", facts.policy]);
+  const optional = (name: string, value: string): void => {
+    if (value !== "") out.push([name, fieldValue(value)]);
+  };
+  optional("X-Fairvisor-Debug-Reason", facts.reason);
+  optional("X-Fairvisor-Debug-Policy", facts.policy);
+  optional("X-Fairvisor-Debug-Rule", facts.rule ?? "");
   out.push(["X-Fairvisor-Debug-Latency-Us", String(latencyUs)]);
+  optional("X-Fairvisor-Debug-Matched-Policies", facts.matchedPolicies === undefined ? "" : String(facts.matchedPolicies));
+  // The wasm sends them sorted by key already; sorting again keeps the promise whatever the source.
+  const descriptors = [...(facts.descriptors ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_DEBUG_DESCRIPTORS);
+  descriptors.forEach(([key, value], i) => {
+    // 1-based, as the original numbers them (a Lua loop from 1).
+    out.push([`X-Fairvisor-Debug-Descriptor-${i + 1}-Key`, fieldValue(key)]);
+    out.push([`X-Fairvisor-Debug-Descriptor-${i + 1}-Value`, fieldValue(Array.from(value).slice(0, MAX_DEBUG_DESCRIPTOR_VALUE).join(""))]);
+  });
   return out;
+}
+
+/**
+ * A string as an HTTP field value: anything outside printable ASCII becomes \uXXXX, as in the decision
+ * info itself. Descriptor values come from request headers, JWT claims and query strings, and node:http
+ * throws on a control character (and mangles anything above U+00FF) in a header value.
+ */
+export function fieldValue(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }
 
 export function equalConstantTime(a: string, b: string): boolean {

@@ -114,7 +114,21 @@ describe("Decider", () => {
     const w = new ScriptedWorker(0, { replyOnBody: reject });
     const { answer, facts } = await new Decider({ workers: [w] }).decide(input, new TextEncoder().encode("{}"));
     expect(answer.status).toBe(429);
-    expect(facts).toEqual({ action: "reject", policy: "", reason: "token_bucket_exceeded", delayMs: 0, remaining: undefined, reservationId: "" });
+    // No decision info from this stand-in: inferred, with the defaults that say "unknown".
+    expect(facts).toEqual({
+      action: "reject",
+      policy: "",
+      reason: "token_bucket_exceeded",
+      rule: "",
+      mode: "enforce",
+      descriptors: [],
+      reserved: 0,
+      wouldReject: "",
+      delayMs: 0,
+      remaining: undefined,
+      limiterPolicy: "",
+      reservationId: "",
+    });
     expect(w.seen[0].finished).toBe(true);
   });
 
@@ -124,9 +138,34 @@ describe("Decider", () => {
     });
     const { answer, facts, openStream } = await new Decider({ workers: [w] }).decide(input);
     expect(answer.headers).toEqual([["RateLimit", '"llm";r=0;t=1'], ["X-Fairvisor-Reservation", "r-17"]]);
-    expect(facts).toEqual({ action: "throttle", policy: "llm", reason: "", delayMs: 250, remaining: undefined, reservationId: "r-17" });
+    expect(facts).toEqual({
+      action: "throttle",
+      policy: "llm",
+      reason: "",
+      rule: "",
+      mode: "enforce",
+      descriptors: [],
+      reserved: 0,
+      wouldReject: "",
+      delayMs: 250,
+      remaining: undefined,
+      limiterPolicy: "llm",
+      reservationId: "r-17",
+    });
     expect(openStream).not.toBeNull();
     expect(w.seen[0].finished).toBe(false);
+  });
+
+  it("X-Fairvisor-Decision-Info gives the facts and is dropped from the allow and the reject answer", async () => {
+    const info = (action: string, reason: string, rule: string) =>
+      JSON.stringify({ action, reason, mode: "enforce", policy: "tb", rule, matched: 1, would_reject: "", would_reject_policy: "", descriptors: [["header:x-api-key", "k"]], reserved: 0 });
+    const allowed = await new Decider({ workers: [new ScriptedWorker(0, { allowHeaders: [["ratelimit", '"tb";r=1;t=1'], ["X-Fairvisor-Decision-Info", info("allow", "all_rules_passed", "")]] })] }).decide(input);
+    expect(allowed.answer.headers).toEqual([["RateLimit", '"tb";r=1;t=1']]);
+    expect(allowed.facts).toMatchObject({ action: "allow", policy: "tb", reason: "all_rules_passed", matchedPolicies: 1, descriptors: [["header:x-api-key", "k"]] });
+    const replied = { ...reject, headers: [...reject.headers, ["x-fairvisor-decision-info", info("reject", "token_bucket_exceeded", "per-key")]] as HeaderList };
+    const rejected = await new Decider({ workers: [new ScriptedWorker(0, { reply: replied })] }).decide(input);
+    expect(rejected.answer.headers.map(([k]) => k)).toEqual(["Retry-After", "RateLimit-Limit", "X-Fairvisor-Reason", "Content-Type"]);
+    expect(rejected.facts).toMatchObject({ action: "reject", policy: "tb", reason: "token_bucket_exceeded", rule: "per-key" });
   });
 
   it("allow: 200 with the filter's response headers in canonical case, no :status", async () => {

@@ -8,7 +8,7 @@
 import type { CallbackResult, HeaderList, HttpStream, LocalReply, Worker } from "../host/types.js";
 import { serviceUnavailable } from "./answers.js";
 import type { DenyStatus } from "./config.js";
-import { allowFacts, DELAY_HEADER, rejectFacts, type DecisionFacts } from "./decision-facts.js";
+import { allowFacts, DECISION_INFO_HEADER, DELAY_HEADER, rejectFacts, type DecisionFacts } from "./decision-facts.js";
 import { canonicalHeaderName } from "./header-case.js";
 import { waitForResume, type Ticker } from "./stream-events.js";
 import type { DecisionAnswer, DecisionInput } from "./types.js";
@@ -28,8 +28,11 @@ export interface DecisionOutcome {
 
 /** Set by the service itself, never copied from the filter's answer. */
 const FRAMING = new Set(["content-length", "transfer-encoding", "connection"]);
-/** Instructions to the service, not to the gateway: the service acts on them (throttle sleep). */
-const INTERNAL = new Set([DELAY_HEADER]);
+/**
+ * Instructions and reports to the service, not to the gateway: the service acts on them (throttle sleep)
+ * or reports from them (decision info: metrics, logs, debug headers).
+ */
+const INTERNAL = new Set([DELAY_HEADER, DECISION_INFO_HEADER]);
 
 /**
  * The response the filter is shown for an allow. eos false because, for an LLM allow, the body (usage)

@@ -20,7 +20,7 @@ export async function decisionEndpoint(input: DecisionInput, body: Uint8Array | 
   const seconds = (performance.now() - started) / 1000;
   recordDecision(deps, facts, seconds, input);
   if (openStream) {
-    if (deps.book) deps.book.hold(facts.reservationId, openStream, facts.policy, deps.metrics?.routeOf(facts.policy) ?? "none");
+    if (deps.book) deps.book.hold(facts.reservationId, openStream, facts.policy, deps.metrics?.routeOf(facts.policy) ?? "none", facts.reserved ?? 0);
     // No book (a service built without one): nobody can reconcile, so the reservation stays charged.
     else openStream.finish();
   }

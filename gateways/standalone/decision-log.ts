@@ -1,7 +1,10 @@
 // One log line per decision that an operator acts on: reject, throttle, warn and shadow would-reject
 // (plain allows would drown them; they are counted in /metrics). The client is named by a hash, never by
 // the raw key: credentials and addresses must not land in log storage.
-//   event=decision  action, policy, rule, reason, route, key_hash, method, path (without query)
+//   event=decision  action, policy, rule, reason, route, key_hash, method, path (without query), and
+//   would_reject (the shadow would-reject's reason) when a shadow policy would have rejected a request that
+//   an enforcing reject, throttle or warn then decided. For a shadow_reject, policy and reason are the
+//   shadow policy's (decision-facts.ts).
 import { createHash } from "node:crypto";
 import type { HeaderList } from "../host/types.js";
 import type { DecisionFacts } from "./decision-facts.js";
@@ -24,14 +27,14 @@ export function logDecision(log: Logger, facts: DecisionFacts, route: string, re
   log.log(facts.action === "reject" ? "warn" : "info", "decision", {
     action: facts.action,
     policy: facts.policy || null,
-    // The wasm does not expose the deciding rule yet (README "What the wasm could expose").
-    rule: null,
+    rule: facts.rule || null,
     reason: facts.reason || null,
     route,
     key_hash: keyHash(req),
     method: req.method,
     path: q < 0 ? req.uri : req.uri.slice(0, q),
     ...(facts.delayMs > 0 ? { delay_ms: facts.delayMs } : {}),
+    ...(facts.wouldReject && facts.action !== "shadow_reject" ? { would_reject: facts.wouldReject } : {}),
   });
 }
 

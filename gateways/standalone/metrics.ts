@@ -34,10 +34,10 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
   readonly remaining = this.gauge("fairvisor_ratelimit_remaining", "RateLimit-Remaining of the last decision per policy and route", ["window", "policy", "route"]);
-  readonly tokensConsumed = this.counter("fairvisor_tokens_consumed_total", "LLM tokens: actual = usage reported on /v1/reconcile", ["type", "policy", "route"]);
+  readonly tokensConsumed = this.counter("fairvisor_tokens_consumed_total", "LLM tokens: reserved = what allows reserved, actual = usage reported on /v1/reconcile", ["type", "policy", "route"]);
   readonly tokensRemaining = this.gauge("fairvisor_tokens_remaining", "LLM tokens remaining per window (needs the wasm to expose it)", ["window", "policy", "route"]);
   readonly estimationAccuracy = this.gauge("fairvisor_token_estimation_accuracy_ratio", "actual / estimated tokens at reconcile (needs the wasm to expose the estimate)", ["route", "estimator"]);
-  readonly reservationUnused = this.counter("fairvisor_token_reservation_unused_total", "Reserved LLM tokens refunded (needs the wasm to expose the reservation)", ["route"]);
+  readonly reservationUnused = this.counter("fairvisor_token_reservation_unused_total", "Reserved LLM tokens refunded at /v1/reconcile (reserved minus reported usage)", ["route"]);
   readonly loopDetected = this.counter("fairvisor_loop_detected_total", "Decisions where loop detection acted (reject or warn)", ["route"]);
   readonly circuitState = this.gauge("fairvisor_circuit_state", "1 when the last decision of a policy met an open circuit breaker", ["target"]);
   readonly killSwitchActive = this.gauge("fairvisor_kill_switch_active", "1 when the last decision was a kill switch", ["scope"]);
@@ -91,12 +91,20 @@ export class ServiceMetrics {
     const policy = facts.policy || "none";
     const reason = facts.reason || "none";
     this.decisions.inc({ action: facts.action, policy, reason, route });
-    this.duration.observe({ route, mode: facts.action === "shadow_reject" ? "shadow" : "enforce" }, seconds);
-    if (facts.remaining !== undefined && facts.policy) this.remaining.set({ window: "request", policy, route }, facts.remaining);
+    this.duration.observe({ route, mode: facts.mode ?? (facts.action === "shadow_reject" ? "shadow" : "enforce") }, seconds);
+    // Remaining belongs to the policy whose limiter reported it, which a shadow would-reject or an earlier
+    // policy's warn does not name (decision-facts.ts limiterPolicy).
+    const limiter = facts.limiterPolicy ?? facts.policy;
+    if (facts.remaining !== undefined && limiter) {
+      this.remaining.set({ window: "request", policy: limiter, route: routeOf(this.facts, limiter) }, facts.remaining);
+    }
     if (facts.reason === "loop_detected" || facts.reason === "loop_warn") this.loopDetected.inc({ route });
     if (facts.policy) this.circuitState.set({ target: facts.policy }, facts.reason === "circuit_breaker_open" ? 1 : 0);
     this.killSwitchActive.set({ scope: "request" }, facts.reason === "kill_switch" ? 1 : 0);
     this.shadowActive.set({ scope: "request" }, facts.action === "shadow_reject" ? 1 : 0);
+    // Spec 10 "LLM reservation": what the allow reserved, from the decision info; the actual side is
+    // counted at /v1/reconcile (reconcile.ts).
+    if (facts.reserved) this.tokensConsumed.inc({ type: "reserved", policy, route }, facts.reserved);
   }
 
   bundleApplied(version: number, hash: string, facts: BundleFacts): void {

@@ -3,7 +3,8 @@
 // through at decision time (decider.ts, a JSON 200 with more to come), so now the body `{"usage":{...}}`
 // arrives with end of stream, then on_done/on_log/on_delete. The wasm reads the usage and refunds what was
 // reserved and not used. Usage shapes: OpenAI prompt_tokens/completion_tokens, Anthropic
-// input_tokens/output_tokens.
+// input_tokens/output_tokens. Every answer here is the service's own JSON: nothing the wasm writes (such as
+// X-Fairvisor-Decision-Info) can reach this client.
 import { json } from "./answers.js";
 import type { ServiceMetrics } from "./metrics.js";
 import type { ReservationBook } from "./reservations.js";
@@ -24,13 +25,17 @@ export function reconcile(body: Uint8Array, deps: ReconcileDeps): DecisionAnswer
   const found = deps.book.take(parsed.id);
   if (found.kind === "settled") return json(200, { status: "already_reconciled" });
   if (found.kind === "unknown") return json(404, { error: "reservation_not_found" });
-  const { stream, policy, route } = found.held;
+  const { stream, policy, route, reserved } = found.held;
   const r = stream.onResponseBody(new TextEncoder().encode(JSON.stringify({ usage: parsed.usage })), true);
   stream.finish();
   if (r.trapped) {
     return json(503, { error: "service_unavailable" }, [["X-Fairvisor-Reason", "service_unavailable"]]);
   }
   deps.metrics?.tokensConsumed.inc({ type: "actual", policy: policy || "none", route }, parsed.total);
+  // The wasm refunds reserved minus actual and never charges more (assembly/filter/README.md), so that is
+  // what went unused; unknown (0) when the decision carried no reserved count.
+  const unused = reserved - parsed.total;
+  if (reserved > 0 && unused > 0) deps.metrics?.reservationUnused.inc({ route }, unused);
   deps.log.log("info", "reservation_reconciled", { reservation_id: parsed.id, policy: policy || null, tokens: parsed.total });
   return json(200, { status: "reconciled" });
 }

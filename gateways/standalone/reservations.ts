@@ -12,6 +12,8 @@ export interface HeldReservation {
   stream: HttpStream;
   policy: string;
   route: string;
+  /** Tokens the allow reserved (X-Fairvisor-Decision-Info); 0 when unknown. */
+  reserved: number;
   expiresAt: number;
 }
 
@@ -49,7 +51,7 @@ export class ReservationBook {
     return this.open.size;
   }
 
-  hold(id: string, stream: HttpStream, policy: string, route: string): void {
+  hold(id: string, stream: HttpStream, policy: string, route: string, reserved = 0): void {
     this.sweep();
     // The wasm makes ids unique; a repeat would orphan the first stream, so that one is finished first.
     const previous = this.open.get(id);
@@ -58,7 +60,7 @@ export class ReservationBook {
       const [oldId, oldest] = this.open.entries().next().value as [string, HeldReservation];
       this.expire(oldId, oldest, "evicted");
     }
-    this.open.set(id, { stream, policy, route, expiresAt: this.now() + this.ttlMs });
+    this.open.set(id, { stream, policy, route, reserved, expiresAt: this.now() + this.ttlMs });
   }
 
   /** Removes an open reservation for settling, or tells whether the id was already settled. */

@@ -15,7 +15,9 @@ import { PassThrough } from "node:stream";
 import type { CallbackResult, HeaderList, HttpStream, LocalReply, Worker } from "../../host/types.js";
 import { serviceUnavailable } from "../answers.js";
 import type { ActiveBundle } from "../bundle-applier.js";
-import { allowFacts, DELAY_HEADER, headerOf, parseDelay, RESERVATION_HEADER, rejectFacts, type DecisionFacts } from "../decision-facts.js";
+import {
+  allowFacts, DECISION_INFO_HEADER, DELAY_HEADER, headerOf, parseDelay, RESERVATION_HEADER, rejectFacts, type DecisionFacts,
+} from "../decision-facts.js";
 import { recordDecision, sleep, type RecordDeps } from "../decision-record.js";
 import { copyHeaders } from "../decider.js";
 import { canonicalHeaderName } from "../header-case.js";
@@ -28,8 +30,11 @@ import { ipOf, withForwarded } from "./forwarded.js";
 import { pumpBody } from "./pump.js";
 import type { Upstream, UpstreamResponse } from "./upstream.js";
 
-/** Service instructions and LLM bookkeeping: the wasm settles reservations itself in this mode. */
-const INTERNAL = new Set([DELAY_HEADER, RESERVATION_HEADER]);
+/**
+ * Service instructions, LLM bookkeeping (the wasm settles reservations itself in this mode) and the
+ * decision info the service reports from (decision-facts.ts): never sent to the client or the backend.
+ */
+const INTERNAL = new Set([DELAY_HEADER, RESERVATION_HEADER, DECISION_INFO_HEADER]);
 
 export interface ProxyDeps extends RecordDeps {
   pickWorker(): Worker | null;
@@ -198,7 +203,7 @@ class ProxiedRequest {
     if (facts.delayMs > 0 && !this.delayed) await sleep(facts.delayMs);
     // Names arrive lower-cased (undici, the host); written in the spec's spelling as the decision answers are.
     const out: HeaderList = this.stream.responseHeaders
-      .filter(([k]) => !k.startsWith(":") && !HOP_BY_HOP.has(k) && !INTERNAL.has(k))
+      .filter(([k]) => !k.startsWith(":") && !HOP_BY_HOP.has(k) && !INTERNAL.has(k.toLowerCase()))
       .map(([k, v]) => [canonicalHeaderName(k), v]);
     if (this.deps.debug?.valid(this.dreq.headers)) out.push(...debugHeaders(facts, Math.round(this.wasmMs * 1000)));
     const flat: string[] = [];
@@ -240,11 +245,12 @@ class ProxiedRequest {
 
   private rejectAtRequest(r: CallbackResult): void {
     const reply = (r.localReply ?? this.stream.localReply) as LocalReply;
-    this.record(rejectFacts(reply.status, reply.details, reply.headers));
+    const facts = rejectFacts(reply.status, reply.details, reply.headers);
+    this.record(facts);
     this.abort.abort();
     this.pass?.destroy();
     const headers = copyHeaders(reply.headers);
-    if (this.deps.debug?.valid(this.dreq.headers)) headers.push(...debugHeaders(rejectFacts(reply.status, reply.details, reply.headers), Math.round(this.wasmMs * 1000)));
+    if (this.deps.debug?.valid(this.dreq.headers)) headers.push(...debugHeaders(facts, Math.round(this.wasmMs * 1000)));
     if (this.res.headersSent) return void this.res.end();
     writeAnswer(this.res, { status: reply.status, headers, body: reply.body }, this.dreq.method === "HEAD");
   }
