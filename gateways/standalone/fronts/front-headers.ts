@@ -2,18 +2,8 @@
 // own: its hop-by-hop headers (RFC 9110 section 7.6.1) and its framing headers describe the call to us, not
 // the client's request, and the front headers are turned into pseudo-headers by the fronts.
 import type { HeaderList } from "../../host/types.js";
+import { HOP_BY_HOP } from "../../http/hop-by-hop.js";
 
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-]);
 
 /** Describe the decision request's own body or target; `host` becomes `:authority`. */
 const DECISION_REQUEST_ONLY = new Set(["host", "content-length", "expect"]);

@@ -1,7 +1,7 @@
 // Hop-by-hop removal (RFC 9110 7.6.1) and X-Forwarded-* on the upstream request.
 import { describe, expect, it } from "vitest";
 import { ipOf, withForwarded } from "./forwarded.js";
-import { withoutHopByHop } from "./hop-by-hop.js";
+import { withoutHopByHop } from "../../http/hop-by-hop.js";
 
 describe("withoutHopByHop", () => {
   it("drops the fixed list and every header Connection names, in any case; keeps order and repeats", () => {

@@ -25,7 +25,7 @@ import { debugHeaders, type DebugSessions } from "../debug-session.js";
 import { writeAnswer } from "../http-answer.js";
 import { waitForResume, type Ticker } from "../stream-events.js";
 import type { DecisionRequest } from "../types.js";
-import { HOP_BY_HOP, withoutHopByHop } from "./hop-by-hop.js";
+import { HOP_BY_HOP, withoutHopByHop } from "../../http/hop-by-hop.js";
 import { ipOf, withForwarded } from "./forwarded.js";
 import { pumpBody } from "./pump.js";
 import type { Upstream, UpstreamResponse } from "./upstream.js";

@@ -1,7 +1,9 @@
 // Hop-by-hop headers (RFC 9110 section 7.6.1): they describe one connection, so a proxy removes them in both
 // directions, together with every header the Connection header names. Proxy-Connection and Keep-Alive are
-// the obsolete ones RFC 9110 still tells proxies to drop. Names in `headers` may be in any case.
-import type { HeaderList } from "../../host/types.js";
+// the obsolete ones RFC 9110 still tells proxies to drop; Proxy-Authenticate and Proxy-Authorization are
+// meant for the proxy itself (RFC 9110 11.7.1, 11.7.2). One list for the reverse proxy, the decision
+// request's fronts and the serverless shims. Names in `headers` may be in any case.
+import type { HeaderList } from "../host/types.js";
 
 export const HOP_BY_HOP = new Set([
   "connection",
@@ -11,6 +13,8 @@ export const HOP_BY_HOP = new Set([
   "transfer-encoding",
   "upgrade",
   "trailer",
+  "proxy-authenticate",
+  "proxy-authorization",
 ]);
 
 export function withoutHopByHop(headers: HeaderList): HeaderList {
