@@ -2,6 +2,7 @@
 // `YYYY-MM-DDTHH:MM:SSZ`, no fraction, no offset. Fields are range-checked, then the date must
 // exist (the reference round-trips it through a UTC formatter, so 2026-02-30 is refused).
 // Used by the loader (issued_at, expires_at, overrides, kill switches) and by the engine.
+import { civilFromDays } from "../util/utc-date";
 
 /** Returned by parseIsoUtc for anything that is not a valid timestamp. */
 export const INVALID_TIMESTAMP: i64 = i64.MIN_VALUE + 1;
@@ -89,20 +90,6 @@ function daysFromCivil(year: i32, month: i32, day: i32): i64 {
   const dayOfYear = (153 * shiftedMonth + 2) / 5 + <i64>day - 1;
   const dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
   return era * 146097 + dayOfEra - 719468;
-}
-
-/** Inverse of daysFromCivil, packed as year << 16 | month << 8 | day. */
-function civilFromDays(days: i64): i64 {
-  const z = days + 719468;
-  const era = (z >= 0 ? z : z - 146096) / 146097;
-  const dayOfEra = z - era * 146097;
-  const yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-  const dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-  const mp = (5 * dayOfYear + 2) / 153;
-  const day = dayOfYear - (153 * mp + 2) / 5 + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return (year << 16) | (month << 8) | day;
 }
 
 function pad(v: i32, width: i32): string {

@@ -18,17 +18,28 @@ export function nextUtcMidnight(epochSeconds: f64): f64 {
 
 /** `YYYYMMDD` of the UTC day containing `epochSeconds` (years before 1 or after 9999 are not padded). */
 export function utcDayStamp(epochSeconds: f64): string {
-  const z = epochDay(epochSeconds) + 719468;
-  const era = (z >= 0 ? z : z - 146096) / 146097;
-  const doe = z - era * 146097;
-  const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const mp = (5 * doy + 2) / 153;
-  const day = doy - (153 * mp + 2) / 5 + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return pad(year, 4) + pad(month, 2) + pad(day, 2);
+  const civil = civilFromDays(epochDay(epochSeconds));
+  return pad(civil >> 16, 4) + pad((civil >> 8) & 0xff, 2) + pad(civil & 0xff, 2);
 }
+
+/**
+ * Calendar date of a day count since 1970-01-01 (proleptic Gregorian, Howard Hinnant's civil_from_days
+ * algorithm), packed as year << 16 | month << 8 | day. Shared with assembly/policy/timestamp.ts.
+ */
+export function civilFromDays(days: i64): i64 {
+  const z = days + 719468;
+  const era = (z >= 0 ? z : z - 146096) / 146097;
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+  const dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+  const mp = (5 * dayOfYear + 2) / 153;
+  const day = dayOfYear - (153 * mp + 2) / 5 + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return (year << 16) | (month << 8) | day;
+}
+
+
 
 function pad(value: i64, width: i32): string {
   const text = value.toString();
