@@ -77,6 +77,7 @@ describe("Kong JS plugin in kong-js-pluginserver", () => {
                   { bundle: { type: "string", required: false } },
                   { bundle_path: { type: "string", required: false } },
                   { trusted_proxies: { type: "array", elements: { type: "string" }, required: false } },
+                  { vm_id: { type: "string", required: false } },
                 ],
               },
             },

@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { loadWasmModule, resolveWasmPath } from "../cli/wasm-module.js";
 import { createJsonLogger, type Logger } from "../standalone/log.js";
 import { FairvisorEngine } from "./engine.js";
+import { createDistributedStore, distributedOptionsFromEnv, type DistributedStore } from "../distributed/index.js";
 import type { LogLevel } from "../host/types.js";
 
 export class ConfigurationError extends Error {}
@@ -45,13 +46,25 @@ export function platformLogger(env: NodeJS.ProcessEnv = process.env): Logger {
  * pays for compiling the module and loading the bundle, warm invocations only decide. A failed start is not
  * cached, so the next invocation retries (and fails loudly again if the configuration is still wrong).
  */
-export function engineFromEnv(platform: string, env: NodeJS.ProcessEnv = process.env): () => Promise<FairvisorEngine> {
+export function engineFromEnv(platform: string, env: NodeJS.ProcessEnv = process.env, logger?: Logger): () => Promise<FairvisorEngine> {
   let engine: Promise<FairvisorEngine> | undefined;
   return () => {
     engine ??= (async () => {
-      const log = platformLogger(env);
-      const [module, bundle] = await Promise.all([loadFairvisorModule(env), bundleFromEnv(env)]);
-      return FairvisorEngine.create({ module, bundle, platform, log });
+      const log = logger ?? platformLogger(env);
+      // FAIRVISOR_REDIS_*: the same variables as `fairvisor serve` (distributed/config.ts); a bad value throws here.
+      const redis = distributedOptionsFromEnv(env);
+      // Once per container, connecting while the module compiles. The cold start's first decision waits
+      // for the connection at most the decision timeout; past it the link keeps connecting in the
+      // background and decisions meanwhile take the failure mode (as when Redis is down).
+      const store: Promise<DistributedStore | null> = redis ? createDistributedStore(redis, { log, connectWithinMs: redis.timeoutMs }) : Promise.resolve(null);
+      try {
+        const [module, bundle, distributed] = await Promise.all([loadFairvisorModule(env), bundleFromEnv(env), store]);
+        return await FairvisorEngine.create({ module, bundle, platform, log, distributed });
+      } catch (err) {
+        // The failed start is retried by the next invocation with a new store: release this one.
+        await store.then((s) => s?.close(), () => undefined);
+        throw err;
+      }
     })().catch((err: unknown) => {
       engine = undefined;
       throw err;

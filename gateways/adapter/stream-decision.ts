@@ -30,6 +30,15 @@ export function unavailableAnswer(): StreamAnswer {
   return { ...UNAVAILABLE, headers: [...UNAVAILABLE.headers] };
 }
 
+/** Redis unusable under FAIRVISOR_REDIS_FAILURE_MODE=fail_closed: the decision service's answer (distributed-decider.ts). */
+export function storeUnavailableAnswer(): StreamAnswer {
+  return {
+    status: 503,
+    headers: [["Content-Type", "application/json"], ["X-Fairvisor-Reason", "store_unavailable"]],
+    body: new TextEncoder().encode(JSON.stringify({ error: "store_unavailable" })),
+  };
+}
+
 export async function runStream(worker: Worker, request: AdapterRequest, sourceAddress: string, ticker?: Ticker): Promise<StreamAnswer> {
   const stream = worker.newStream({ sourceAddress });
   try {

@@ -19,6 +19,13 @@ export interface CreateOptions {
   log?: DistributedLogger;
   /** Kong's strict CAS; default Envoy's. Must match the host profile. */
   casRule?: CasRule;
+  /**
+   * Wait at most this long for the first connection, then return with the link still connecting (it goes
+   * on in the background: connected, or degraded and probing). Decisions meanwhile take the failure mode.
+   * For serverless cold starts, whose first decision must not wait longer than the decision timeout.
+   * Default: wait for the connection attempt to finish (the decision service, at start-up).
+   */
+  connectWithinMs?: number;
 }
 
 /** Connects (a failed first connection leaves the store degraded and probing, it does not throw). */
@@ -27,7 +34,9 @@ export async function createDistributedStore(options: DistributedOptions, create
   const store = new RedisSharedData({ casRule: create.casRule, maxCachedKeys: options.maxCachedKeys });
   const link = new RedisLink(options, log);
   const runner = new DistributedDecisionRunner(store, link, options, log);
-  await link.start();
+  const started = link.start(); // never rejects: a failure marks the link degraded
+  if (create.connectWithinMs === undefined) await started;
+  else await raceTimer(started, create.connectWithinMs);
   return { store, runner, options, close: () => runner.close() };
 }
 
@@ -41,6 +50,12 @@ export async function createDistributedStoreFromEnv(
 ): Promise<DistributedStore | null> {
   const options = distributedOptionsFromEnv(env);
   return options === null ? null : createDistributedStore(options, create);
+}
+
+function raceTimer(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([p, elapsed]).finally(() => clearTimeout(timer));
 }
 
 function stderrLogger(): DistributedLogger {

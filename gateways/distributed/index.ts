@@ -6,4 +6,5 @@ export { RedisSharedData, type RedisSharedDataOptions } from "./redis-shared-dat
 export { distributedOptionsFromEnv, distributedOptions, DistributedConfigError, DEFAULTS } from "./config.js";
 export { KeyLayout } from "./keys.js";
 export { connectionTarget, RedisUrlError } from "./url.js";
+export { redactUrl } from "./redis-link.js";
 export type { DistributedOptions, DistributedStats, FailureMode, ConsistencyMode, LinkState, DistributedLogger } from "./types.js";

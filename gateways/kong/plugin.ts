@@ -40,12 +40,13 @@ export class FairvisorKongPlugin {
   }
 
   async access(kong: KongPdk): Promise<void> {
-    const decider = await this.registry.deciderFor(this.pluginId, vmConfigurationOf(this.config), await this.bundle);
+    const vmId = typeof this.config.vm_id === "string" && this.config.vm_id ? this.config.vm_id : undefined;
+    const decider = await this.registry.deciderFor(this.pluginId, vmConfigurationOf(this.config), await this.bundle, vmId);
     const input = await requestFromPdk(kong);
-    const outcome = await decider.decide(input);
     // An LLM allow leaves the stream open for a later usage report; this plugin has no response phase
-    // (README: a `response` handler breaks SSE), so the reservation stands and the stream ends here.
-    outcome.openStream?.finish();
+    // (README: a `response` handler breaks SSE), so the reservation stands and the registry's decider
+    // ends the stream with the decision (registry.ts).
+    const outcome = await decider.decide(input, null);
     await applyDecision(kong, outcome.answer);
   }
 }

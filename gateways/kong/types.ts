@@ -32,6 +32,8 @@ export interface FairvisorKongConfig {
   bundle?: string | null;
   bundle_path?: string | null;
   trusted_proxies?: string[] | null;
+  /** Counter namespace (Envoy's vm_id); default "fairvisor", shared with `fairvisor serve`. */
+  vm_id?: string | null;
   __plugin_id?: string | null;
   [key: string]: unknown;
 }

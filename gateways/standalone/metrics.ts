@@ -8,6 +8,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { routeOf, type BundleFacts } from "./bundle-facts.js";
 import type { DecisionFacts } from "./decision-facts.js";
 import { CAS_RETRIES, counterValue, STORE_ERRORS, type MetricsSource } from "./wasm-counters.js";
+import type { DistributedStats } from "../distributed/index.js";
 
 export const BUILD_VERSION = "0.1.0";
 
@@ -115,6 +116,34 @@ export class ServiceMetrics {
     this.killSwitchOverride.set(facts.killSwitchOverride ? 1 : 0);
   }
 
+  /**
+   * The Redis store's families (--redis only): read from the runner's own stats when scraped, so they
+   * cannot drift from what the store logs (gateways/distributed README "Failure behaviour").
+   */
+  observeStore(stats: () => DistributedStats): void {
+    new Gauge({
+      name: "fairvisor_store_state",
+      help: "1 for the Redis link's current state (connected or degraded); both 0 while the first connection is pending",
+      labelNames: ["state"],
+      registers: [this.registry],
+      collect() {
+        const state = stats().state;
+        this.set({ state: "connected" }, state === "connected" ? 1 : 0);
+        this.set({ state: "degraded" }, state === "degraded" ? 1 : 0);
+      },
+    });
+    this.storeCounter(stats, "fairvisor_store_transitions_total", "Redis link transitions: to=degraded (outage began), to=recovered (resynced, exact again)", ["to"], (s) => [
+      [{ to: "degraded" }, s.transitions.degraded],
+      [{ to: "recovered" }, s.transitions.recovered],
+    ]);
+    this.storeCounter(stats, "fairvisor_store_decisions_total", "Decisions by where they were answered: redis (exact), local, fail_open, fail_closed", ["origin"], (s) =>
+      (["redis", "local", "fail_open", "fail_closed"] as const).map((origin) => [{ origin }, s.decisions[origin]]),
+    );
+    this.storeCounter(stats, "fairvisor_store_conflicts_total", "Commits refused because a counter changed since it was read (the decision re-ran)", [], (s) => [[{}, s.conflicts]]);
+    this.storeCounter(stats, "fairvisor_store_late_commits_total", "Commits that timed out (answered by the failure mode) and were applied by Redis afterwards", [], (s) => [[{}, s.lateCommits]]);
+    this.storeCounter(stats, "fairvisor_store_refunds_queued_total", "Reconciles queued while Redis was unusable (run once it is back)", [], (s) => [[{}, s.refunds.queued]]);
+  }
+
   routeOf(policy: string): string {
     return routeOf(this.facts, policy);
   }
@@ -137,6 +166,26 @@ export class ServiceMetrics {
         this.reset();
         const v = counterValue(wasm, name);
         if (v > 0n) this.inc(Number(v));
+      },
+    });
+  }
+
+  /** A counter whose values are the store's stats at scrape time (labels → value). */
+  private storeCounter<L extends string>(
+    stats: () => DistributedStats,
+    name: string,
+    help: string,
+    labelNames: L[],
+    values: (s: DistributedStats) => Array<[Partial<Record<L, string>>, number]>,
+  ): void {
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [labels, v] of values(stats())) this.inc(labels, v);
       },
     });
   }

@@ -92,6 +92,7 @@ export class DecisionService {
     const distributed = config.redis && !opts.store ? await createDistributedStore(config.redis, { log }) : null;
     const host = await createHost(distributed ? { ...opts, store: distributed.store } : opts, log);
     const metrics = new ServiceMetrics(host);
+    if (distributed) metrics.observeStore(() => distributed.runner.stats);
     const applier = new BundleApplier(host);
     applier.onApply((o) => {
       metrics.reloads.inc({ result: o.result });

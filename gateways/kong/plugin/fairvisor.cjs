@@ -12,14 +12,20 @@ const entry = pathToFileURL(path.join(root, "dist", "gateways", "kong", "index.j
 let loaded;
 const load = () => (loaded ??= import(entry));
 
-// Said at start-up (stderr: stdout of --dump-all-plugins is parsed by Kong as JSON).
-process.stderr.write(
-  JSON.stringify({
-    level: "warn",
-    event: "kong_state_per_process",
-    msg: "fairvisor counters live in this plugin-server process only: not shared with other Kong nodes, lost on restart",
-  }) + "\n",
-);
+// Said at start-up (stderr: stdout of --dump-all-plugins is parsed by Kong as JSON). With
+// FAIRVISOR_REDIS_URL the store is created now (not on the first request) and the ES module logs
+// `kong_state_redis` with the target and mode; --dump-all-plugins only describes the plugin, no connection.
+if (process.env.FAIRVISOR_REDIS_URL) {
+  if (!process.argv.includes("--dump-all-plugins")) load().then((m) => m.processStore()).catch(() => {});
+} else {
+  process.stderr.write(
+    JSON.stringify({
+      level: "warn",
+      event: "kong_state_per_process",
+      msg: "fairvisor counters live in this plugin-server process only: not shared with other Kong nodes, lost on restart",
+    }) + "\n",
+  );
+}
 
 class Plugin {
   constructor(config) {
