@@ -1,5 +1,5 @@
 // Reconfiguration as Envoy does it (new root context, old one gets on_done + on_delete). Guards the
-// @gcoredev/proxy-wasm-sdk-as 1.2.3 root on_done trap (DESIGN.md section 3; assembly/filter/sdk-workarounds.ts)
+// @gcoredev/proxy-wasm-sdk-as 1.2.3 root on_done trap (DESIGN.md section 3; assembly/filter/README.md "SDK work-arounds")
 // and the last-good-bundle rule (project decision 12).
 import { describe, expect, it } from "vitest";
 import { loadReports, send, startHost, tokenBucketBundle } from "./support/fairvisor-host.js";

@@ -1,5 +1,5 @@
 // The proxy-wasm entry points (ABI 0.2.1). We dispatch contexts ourselves instead of using the SDK's
-// RootContext/Context classes; sdk-workarounds.ts says why. Every entry point tolerates unknown ids: a host
+// RootContext/Context classes; README.md "SDK work-arounds" says why. Every entry point tolerates unknown ids: a host
 // calling us with an id we do not know gets a neutral answer, never a trap (a trap fails the whole VM,
 // DESIGN.md section 3).
 import { BufferType, getBuffer, hostLog, LogLevel, nowNanos } from "./host-calls";
@@ -125,7 +125,7 @@ export function proxy_on_response_trailers(context_id: u32, trailers: u32): i32 
 }
 
 /**
- * Root or stream: always done at once (sdk-workarounds.ts: the SDK traps here for root contexts). A stream
+ * Root or stream: always done at once (README.md "SDK work-arounds": the SDK traps here for root contexts). A stream
  * whose response never completed keeps its LLM reservations (llm-response.ts); a retired root releases
  * the throttled requests its ticks were to wake (throttle.ts).
  */

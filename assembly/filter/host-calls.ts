@@ -1,7 +1,7 @@
 // Thin, trap-free wrappers over the raw proxy-wasm imports declared by @gcoredev/proxy-wasm-sdk-as.
 // We use the SDK for its import declarations and its allocator (`malloc`, exported from assembly/index.ts)
 // but not for its wrappers: those throw on unexpected statuses (CHECK_RESULT), encode/decode strings on every
-// call, and its `log` writes to WASI stdout instead of proxy_log (see sdk-workarounds.ts).
+// call, and its `log` writes to WASI stdout instead of proxy_log (see README.md "SDK work-arounds").
 // Out-parameters live in one static scratch area, reused by every call (STYLE.md hot path, idiom 2).
 import * as imports from "@gcoredev/proxy-wasm-sdk-as/assembly/imports";
 import { __unpin } from "rt/itcms";
